@@ -1,0 +1,2 @@
+/** Membership, discovery and messaging between nodes. */
+package io.jtau.cluster;

@@ -1,0 +1,2 @@
+/** Commit-versioned snapshots and current pointers on Xodus. */
+package io.jtau.registry;

@@ -1,0 +1,2 @@
+/** Authoritative DNS for the cloud FQDN. */
+package io.jtau.runtime.dns;

@@ -1,0 +1,2 @@
+/** HTTP routing by host and path to functions and websites. */
+package io.jtau.runtime.gateway;

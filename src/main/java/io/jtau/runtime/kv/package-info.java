@@ -1,0 +1,2 @@
+/** Key/value databases and globals. */
+package io.jtau.runtime.kv;

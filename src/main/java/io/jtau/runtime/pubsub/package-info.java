@@ -1,0 +1,2 @@
+/** Pub/sub channels and the WebSocket bridge. */
+package io.jtau.runtime.pubsub;
