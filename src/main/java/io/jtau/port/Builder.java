@@ -3,6 +3,7 @@ package io.jtau.port;
 import io.jtau.model.Cid;
 import io.jtau.model.RepoTree;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Turns sources into an artifact in the content store. Idempotent per input hash: a second
@@ -15,12 +16,19 @@ public interface Builder {
   Result build(Request request);
 
   /**
+   * A fingerprint of every toolchain this builder may use; part of every input hash, so a
+   * toolchain upgrade rebuilds.
+   */
+  String fingerprint();
+
+  /**
    * What to build.
    *
    * @param kind {@code function}, {@code library}, {@code website} or {@code smartop}
    * @param inputHash hash of everything that determines the output (source tree id, build
    *     config, toolchain version)
-   * @param sources the files to build, paths relative to the resource's folder
+   * @param sources the files to build, paths relative to the resource's folder; only read when
+   *     the input hash was never built
    * @param settings resource settings that matter to the builder (e.g. {@code call})
    */
   record Request(
@@ -29,7 +37,7 @@ public interface Builder {
       String resourceName,
       String kind,
       String inputHash,
-      RepoTree sources,
+      Supplier<RepoTree> sources,
       Map<String, String> settings) {}
 
   /** Outcome of a build: an artifact, or a failure a user can read. */

@@ -1,0 +1,77 @@
+package io.jtau.app.cli;
+
+import io.jtau.app.Main;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tau dream}: the whole cloud on this machine, seeded with the sample projects. */
+@Command(
+    name = "dream",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start a local cloud on this machine: Git server, reconcile loop, builds, store, Wasm"
+          + " runtime and gateway, seeded with the sample projects.",
+      "When ready it prints the URLs and git clone commands and writes DIR/dream.json."
+    })
+public class DreamCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--data-dir",
+      description = "Data folder (default: ${DEFAULT-VALUE}).",
+      defaultValue = "${user.home}/.jtau/dream")
+  Path dataDir;
+
+  @Option(
+      names = "--http-port",
+      description = "HTTP port for the gateway, Git server and API; 0 = any free port.",
+      defaultValue = "8080")
+  int httpPort;
+
+  @Option(
+      names = "--fqdn",
+      description = "The cloud's domain; generated domains are <x>.g.<fqdn>.",
+      defaultValue = "dream.localhost")
+  String fqdn;
+
+  @Option(names = "--branch", description = "Branch to serve.", defaultValue = "main")
+  String branch;
+
+  @Option(names = "--fresh", description = "Start from an empty data folder.")
+  boolean fresh;
+
+  @Option(
+      names = "--samples-dir",
+      description = "Folder with the sample projects (default: samples/ next to the launcher).")
+  Path samplesDir;
+
+  @Option(
+      names = "--bind",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}).",
+      defaultValue = "127.0.0.1")
+  String bind;
+
+  @Override
+  public Integer call() {
+    System.setProperty("jtau.data-dir", dataDir.toAbsolutePath().toString());
+    System.setProperty("jtau.fresh", Boolean.toString(fresh));
+    System.setProperty("jtau.fqdn", fqdn);
+    System.setProperty("jtau.branches", branch);
+    System.setProperty("jtau.dev-mode", "true");
+    System.setProperty("jtau.dream.enabled", "true");
+    if (samplesDir != null) {
+      System.setProperty("jtau.dream.samples-dir", samplesDir.toAbsolutePath().toString());
+    }
+    System.setProperty("quarkus.http.port", Integer.toString(httpPort));
+    System.setProperty("quarkus.http.host", bind);
+    System.out.println(
+        "jtau dream: starting on "
+            + bind
+            + ":"
+            + (httpPort == 0 ? "(free port)" : httpPort)
+            + ", data in "
+            + dataDir.toAbsolutePath());
+    return Main.boot();
+  }
+}

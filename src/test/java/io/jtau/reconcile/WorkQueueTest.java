@@ -1,0 +1,94 @@
+package io.jtau.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.jtau.model.ProjectKey;
+import io.jtau.model.ReconcileResult;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class WorkQueueTest {
+
+  static WorkQueue queue(java.util.function.Function<ProjectKey, ReconcileResult> f) {
+    return new WorkQueue(
+        Executors.newFixedThreadPool(4),
+        Executors.newSingleThreadScheduledExecutor(),
+        f,
+        ReconcileListener.NONE,
+        new Random(1),
+        Duration.ofMillis(10),
+        Duration.ofMillis(100));
+  }
+
+  @Test
+  void aBurstOfTriggersCostsAtMostTwoRunsPerKey() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    AtomicInteger concurrent = new AtomicInteger();
+    AtomicInteger maxConcurrent = new AtomicInteger();
+    ProjectKey key = new ProjectKey("p", "main");
+    try (WorkQueue q =
+        queue(
+            k -> {
+              int c = concurrent.incrementAndGet();
+              maxConcurrent.accumulateAndGet(c, Math::max);
+              runs.incrementAndGet();
+              try {
+                release.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              concurrent.decrementAndGet();
+              return new ReconcileResult.Done("r", true);
+            })) {
+      q.enqueue(key);
+      await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);
+      for (int i = 0; i < 200; i++) {
+        q.enqueue(key);
+      }
+      release.countDown();
+      await().atMost(Duration.ofSeconds(5)).until(() -> q.depth() == 0);
+      assertThat(runs.get()).isEqualTo(2);
+      assertThat(maxConcurrent.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void transientFailuresRetryWithBackoffAndStalledOnesWait() {
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    try (WorkQueue q =
+        queue(
+            k -> {
+              int n = runs.computeIfAbsent(k.project(), x -> new AtomicInteger()).incrementAndGet();
+              if (k.project().equals("flaky")) {
+                return n < 3
+                    ? new ReconcileResult.Transient("Io", "try again")
+                    : new ReconcileResult.Done("r", true);
+              }
+              return new ReconcileResult.Stalled("r", "InvalidConfig", "bad");
+            })) {
+      q.enqueue(new ProjectKey("flaky", "main"));
+      q.enqueue(new ProjectKey("bad", "main"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> runs.get("flaky").get() == 3);
+      await().atMost(Duration.ofSeconds(5)).until(() -> q.depth() == 0);
+      assertThat(runs.get("bad").get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void backoffGrowsAndIsCapped() {
+    try (WorkQueue q = queue(k -> new ReconcileResult.Done("r", false))) {
+      assertThat(q.backoff(1).toMillis()).isBetween(10L, 12L);
+      assertThat(q.backoff(3).toMillis()).isBetween(40L, 48L);
+      assertThat(q.backoff(30).toMillis()).isBetween(100L, 120L);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.jtau.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jtau.model.Identity;
+import io.jtau.model.ProjectConfig;
+import io.jtau.model.ProjectKey;
+import io.jtau.model.Resource;
+import io.jtau.model.Snapshot;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class XodusRegistryTest {
+
+  @TempDir Path dir;
+  final ProjectKey key = new ProjectKey("hello", "main");
+
+  static Snapshot snapshot(ProjectKey key, String config, String code, String body) {
+    ProjectConfig cfg =
+        new ProjectConfig(
+            "QmProject",
+            "hello",
+            body,
+            null,
+            null,
+            null,
+            null,
+            List.of(),
+            List.of(
+                new Resource.Function(
+                    Identity.of("QmFn", "ping"),
+                    null,
+                    "https",
+                    null,
+                    null,
+                    null,
+                    null,
+                    "GET",
+                    null,
+                    List.of("QmDom"),
+                    List.of("/ping"),
+                    ".",
+                    1_000_000_000L,
+                    1 << 20,
+                    "ping"),
+                new Resource.Domain(
+                    Identity.of("QmDom", "d"), null, "x.g.dream.localhost", "auto", null, null)));
+    return new Snapshot(
+        key,
+        Snapshot.revisionOf(config, code),
+        config,
+        code,
+        1L,
+        cfg,
+        Map.of("/QmFn", "bafybeiej6xs3wwj5a6zoknxg3ovsmq45ekogp7673g4g6jhgkhki7dv2aa"),
+        Map.of("id", "QmProject"),
+        List.of());
+  }
+
+  @Test
+  void publishMakesCurrentAndKeepsHistoryNewestFirst() {
+    try (XodusRegistry r = new XodusRegistry(dir, 10)) {
+      assertThat(r.current(key)).isEmpty();
+      r.publish(snapshot(key, "c1", "k1", "one"));
+      r.publish(snapshot(key, "c2", "k1", "two"));
+      assertThat(r.current(key).orElseThrow().revision()).isEqualTo("c2+k1");
+      assertThat(r.current(key).orElseThrow().config().description()).isEqualTo("two");
+      assertThat(r.history(key, 10)).extracting(h -> h.revision()).containsExactly("c2+k1", "c1+k1");
+      assertThat(r.history(key, 1)).hasSize(1);
+      assertThat(r.keys()).containsExactly(key);
+    }
+  }
+
+  @Test
+  void stateSurvivesReopenAndResourcesRoundTrip() {
+    Snapshot s = snapshot(key, "c1", "k1", "one");
+    try (XodusRegistry r = new XodusRegistry(dir, 10)) {
+      r.publish(s);
+    }
+    try (XodusRegistry r = new XodusRegistry(dir, 10)) {
+      Snapshot back = r.current(key).orElseThrow();
+      assertThat(back).isEqualTo(s);
+      assertThat(back.config().all(Resource.Function.class).get(0).paths()).containsExactly("/ping");
+    }
+  }
+
+  @Test
+  void republishingAnOlderRevisionMovesCurrentBack() {
+    try (XodusRegistry r = new XodusRegistry(dir, 10)) {
+      r.publish(snapshot(key, "c1", "k1", "one"));
+      r.publish(snapshot(key, "c2", "k1", "two"));
+      r.publish(r.snapshot(key, "c1+k1").orElseThrow());
+      assertThat(r.current(key).orElseThrow().config().description()).isEqualTo("one");
+      assertThat(r.history(key, 10)).extracting(h -> h.revision())
+          .containsExactly("c1+k1", "c2+k1", "c1+k1");
+    }
+  }
+
+  @Test
+  void keepsOnlyTheNewestSnapshotsButNeverTheCurrent() {
+    try (XodusRegistry r = new XodusRegistry(dir, 2)) {
+      for (int i = 1; i <= 5; i++) {
+        r.publish(snapshot(key, "c" + i, "", "v" + i));
+      }
+      assertThat(r.snapshot(key, "c5")).isPresent();
+      assertThat(r.snapshot(key, "c4")).isPresent();
+      assertThat(r.snapshot(key, "c3")).isEmpty();
+      assertThat(r.snapshot(key, "c1")).isEmpty();
+      assertThat(r.history(key, 100)).hasSize(5);
+    }
+  }
+
+  @Test
+  void keysOfOtherProjectsAndBranchesAreSeparate() {
+    ProjectKey dev = new ProjectKey("hello", "dev");
+    ProjectKey other = new ProjectKey("hello2", "main");
+    try (XodusRegistry r = new XodusRegistry(dir, 10)) {
+      r.publish(snapshot(key, "c1", "", "main"));
+      r.publish(snapshot(dev, "d1", "", "dev"));
+      r.publish(snapshot(other, "o1", "", "other"));
+      assertThat(r.current(dev).orElseThrow().config().description()).isEqualTo("dev");
+      assertThat(r.history(key, 10)).hasSize(1);
+      assertThat(r.history(other, 10)).hasSize(1);
+      assertThat(r.keys()).containsExactlyInAnyOrder(key, dev, other);
+    }
+  }
+}

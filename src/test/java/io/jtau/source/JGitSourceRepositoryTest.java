@@ -1,0 +1,116 @@
+package io.jtau.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jtau.model.RepoTree;
+import io.jtau.port.SourceRepository.ReadLimits;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JGitSourceRepositoryTest {
+
+  @TempDir Path dir;
+
+  record Entry(FileMode mode, byte[] content) {}
+
+  static String commit(Repository repo, String branch, Map<String, Entry> files) throws Exception {
+    try (ObjectInserter ins = repo.newObjectInserter()) {
+      DirCache index = DirCache.newInCore();
+      DirCacheBuilder b = index.builder();
+      for (var f : files.entrySet()) {
+        DirCacheEntry e = new DirCacheEntry(f.getKey());
+        e.setFileMode(f.getValue().mode());
+        e.setObjectId(ins.insert(Constants.OBJ_BLOB, f.getValue().content()));
+        b.add(e);
+      }
+      b.finish();
+      CommitBuilder c = new CommitBuilder();
+      c.setTreeId(index.writeTree(ins));
+      PersonIdent who = new PersonIdent("t", "t@example.com");
+      c.setAuthor(who);
+      c.setCommitter(who);
+      c.setMessage("m");
+      ObjectId id = ins.insert(c);
+      ins.flush();
+      RefUpdate ru = repo.updateRef(Constants.R_HEADS + branch);
+      ru.setNewObjectId(id);
+      ru.forceUpdate();
+      return id.name();
+    }
+  }
+
+  static Entry file(String s) {
+    return new Entry(FileMode.REGULAR_FILE, s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void readsRegularFilesAndReportsSymlinksSubmodulesAndOversizedFiles() throws Exception {
+    try (GitRepositories repos = new GitRepositories(dir)) {
+      JGitSourceRepository repo = repos.create("p", "config");
+      Map<String, Entry> files = new LinkedHashMap<>();
+      files.put("config.yaml", file("id: x\n"));
+      files.put("functions/a.yaml", file("a: 1\n"));
+      files.put("functions/evil.yaml", new Entry(FileMode.SYMLINK, "/etc/passwd".getBytes()));
+      files.put("big.yaml", file("x".repeat(2000)));
+      String head = commit(repo.repository(), "main", files);
+
+      assertThat(repo.head("main")).hasValue(head);
+      assertThat(repo.head("nope")).isEmpty();
+      RepoTree tree = repo.read(head, "", new ReadLimits(1000, 10_000, 100));
+      assertThat(tree.files().keySet()).containsExactly("config.yaml", "functions/a.yaml");
+      assertThat(tree.problems())
+          .extracting(Object::toString)
+          .anySatisfy(p -> assertThat(p).contains("/functions/evil.yaml").contains("symbolic link"))
+          .anySatisfy(p -> assertThat(p).contains("/big.yaml").contains("over the limit"));
+      RepoTree sub = repo.read(head, "functions", ReadLimits.CONFIG);
+      assertThat(sub.files().keySet()).containsExactly("a.yaml");
+      assertThat(repo.treeId(head, "functions")).isPresent();
+      assertThat(repo.treeId(head, "config.yaml")).isEmpty();
+      assertThat(repo.treeId(head, "missing")).isEmpty();
+    }
+  }
+
+  @Test
+  void stopsAtTheFileCountLimit() throws Exception {
+    try (GitRepositories repos = new GitRepositories(dir)) {
+      JGitSourceRepository repo = repos.create("p", "code");
+      Map<String, Entry> files = new LinkedHashMap<>();
+      for (int i = 0; i < 20; i++) {
+        files.put("f" + (100 + i), file("x" + i));
+      }
+      String head = commit(repo.repository(), "main", files);
+      RepoTree tree = repo.read(head, "", new ReadLimits(1000, 10_000, 5));
+      assertThat(tree.files()).hasSize(5);
+      assertThat(tree.problems()).singleElement().asString().contains("too many files");
+    }
+  }
+
+  @Test
+  void namesAreValidatedBeforeAnyPathIsBuilt() {
+    assertThat(GitRepositories.parse("hello/config.git")).isPresent();
+    assertThat(GitRepositories.parse("/hello/code.git/")).isPresent();
+    assertThat(GitRepositories.parse("../x/config.git")).isEmpty();
+    assertThat(GitRepositories.parse("hello/../config.git")).isEmpty();
+    assertThat(GitRepositories.parse("Hello/config.git")).isEmpty();
+    assertThat(GitRepositories.parse("a/b/config.git")).isEmpty();
+    assertThat(GitRepositories.parse("hello/config")).isEmpty();
+    try (GitRepositories repos = new GitRepositories(dir)) {
+      assertThat(repos.find("..", "config")).isEmpty();
+    }
+  }
+}
