@@ -94,7 +94,11 @@ public class Node {
     Clock clock = Clock.systemUTC();
     git = new GitRepositories(dataDir.resolve("git"));
     registry = new XodusRegistry(dataDir.resolve("registry"), config.retainSnapshots());
-    store = new FileContentStore(dataDir.resolve("store"));
+    try {
+      store = new FileContentStore(dataDir.resolve("store"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the content store", e);
+    }
     buildCache = new BuildCache(dataDir.resolve("builds"));
     builds = new BuildService(store, buildCache, BuildService.defaultBuilders());
     gateway = new Gateway();

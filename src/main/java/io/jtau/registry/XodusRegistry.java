@@ -45,7 +45,7 @@ public final class XodusRegistry implements Registry, AutoCloseable {
       throw new IllegalArgumentException("retainSnapshots must be at least 1");
     }
     this.retainSnapshots = retainSnapshots;
-    EnvironmentConfig cfg = new EnvironmentConfig().setLogDurableWrite(true).setEnvGcEnabled(true);
+    EnvironmentConfig cfg = new EnvironmentConfig().setLogDurableWrite(true);
     this.env = Environments.newInstance(dir.toFile(), cfg);
     env.executeInTransaction(
         txn -> {

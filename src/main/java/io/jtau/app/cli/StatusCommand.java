@@ -1,0 +1,66 @@
+package io.jtau.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tau status [PROJECT]}: what each project branch serves and its conditions. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = "Show the projects of a node: current revision, conditions and URLs.")
+public class StatusCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", arity = "0..1", description = "Only this project.")
+  String project;
+
+  @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
+  String node;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    try {
+      NodeClient c = NodeClient.locate(node);
+      JsonNode list = c.get(project == null ? "/api/projects" : "/api/projects/" + project);
+      if (json) {
+        System.out.println(NodeClient.pretty(list));
+        return 0;
+      }
+      boolean allReady = true;
+      for (JsonNode p : list) {
+        String ready = "Unknown";
+        String message = "";
+        for (JsonNode cond : p.path("conditions")) {
+          if (cond.path("type").asText().equals("Ready")) {
+            ready = cond.path("status").asBoolean() ? "Ready" : cond.path("reason").asText();
+            message = cond.path("message").asText();
+          }
+        }
+        allReady &= ready.equals("Ready");
+        System.out.printf(
+            "%-20s %-10s %-14s %s%n",
+            p.path("project").asText(),
+            p.path("branch").asText(),
+            ready,
+            p.path("revision").isNull() ? "-" : p.path("revision").asText());
+        if (!ready.equals("Ready") && !message.isEmpty()) {
+          for (String line : message.split("\n")) {
+            System.out.println("    " + line);
+          }
+        }
+        for (JsonNode u : p.path("urls")) {
+          System.out.println("    " + u.asText());
+        }
+      }
+      return allReady ? 0 : 3;
+    } catch (NodeClient.NodeException e) {
+      System.err.println("tau status: " + e.getMessage());
+      return e.exitCode;
+    }
+  }
+}
