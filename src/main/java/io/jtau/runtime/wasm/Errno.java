@@ -1,0 +1,71 @@
+package io.jtau.runtime.wasm;
+
+/** The errno values of {@code taubyte/go-sdk} v0.3.9 that this host returns (§2). */
+final class Errno {
+  static final int NONE = 0;
+  static final int EVENT_NOT_FOUND = 1;
+  static final int BUFFER_TOO_SMALL = 2;
+  static final int ADDRESS_OUT_OF_MEMORY = 3;
+  static final int NIL_ADDRESS = 4;
+  static final int HTTP_WRITE = 5;
+  static final int HTTP_READ_BODY = 6;
+  static final int CLOSE_BODY = 7;
+  static final int EOF = 8;
+  static final int CLIENT_NOT_FOUND = 10;
+  static final int PARSE_URL_FAILED = 11;
+  static final int MEMORY_WRITE_FAILED = 12;
+  static final int HTTP_REQUEST_FAILED = 13;
+  static final int INVALID_METHOD = 14;
+  static final int NEW_REQUEST_FAILED = 15;
+  static final int HEADER_NOT_FOUND = 16;
+  static final int INVALID_CID = 19;
+  static final int SUBSCRIBE_FAILED = 20;
+  static final int PUBLISH_FAILED = 21;
+  static final int DATABASE_CREATE_FAILED = 22;
+  static final int DATABASE_GET_FAILED = 23;
+  static final int DATABASE_PUT_FAILED = 24;
+  static final int DATABASE_NOT_FOUND = 25;
+  static final int DATABASE_DELETE_FAILED = 26;
+  static final int DATABASE_LIST_FAILED = 27;
+  static final int DATABASE_KEY_NOT_FOUND = 29;
+  static final int KEYSTORE_NOT_FOUND = 30;
+  static final int ADD_FILE_FAILED = 31;
+  static final int GET_FILE_FAILED = 32;
+  static final int DELETE_FILE_FAILED = 33;
+  static final int CLOSE_FILE_FAILED = 34;
+  static final int LIST_FILE_VERSIONS_FAILED = 36;
+  static final int LISTING_USED_SPACE_FAILED = 37;
+  static final int GET_WEBSOCKET_URL_FAILED = 38;
+  static final int BYTE_CONVERSION_FAILED = 39;
+  static final int CHANNEL_NOT_FOUND = 40;
+  static final int COMMAND_CREATE_FAILED = 42;
+  static final int P2P_SEND_FAILED = 43;
+  static final int P2P_COMMAND_NOT_FOUND = 44;
+  static final int P2P_PROTOCOL_NOT_FOUND = 45;
+  static final int P2P_FROM_NOT_FOUND = 46;
+  static final int P2P_TO_NOT_FOUND = 47;
+  static final int P2P_LISTEN_FAILED = 48;
+  static final int MARSHAL_DATA_FAILED = 49;
+  static final int SIZE_MISMATCH = 89;
+  static final int STORAGE_GET_META_FAILED = 90;
+  static final int STORAGE_NOT_FOUND = 92;
+  static final int STORAGE_LIST_FAILED = 93;
+  static final int CREATING_NEW_FILE = 94;
+  static final int WRITING_FILE = 95;
+  static final int CONTENT_NOT_FOUND = 96;
+  static final int INVALID_WHENCE = 98;
+  static final int SEEKING_FILE = 99;
+  static final int CID_NOT_FOUND = 100;
+  static final int RESOLVER_NOT_FOUND = 101;
+  static final int FAILED_TXT_LOOKUP = 102;
+  static final int FAILED_ADDRESS_LOOKUP = 103;
+  static final int FAILED_CNAME_LOOKUP = 104;
+  static final int FAILED_MX_LOOKUP = 105;
+  static final int RAND_READ = 110;
+  static final int MEMORY_VIEW_NOT_FOUND = 111;
+  static final int INVALID_BOOL = 114;
+  static final int FIFO_NOT_FOUND = 115;
+  static final int P2P_DISCOVER_FAILED = 117;
+
+  private Errno() {}
+}
