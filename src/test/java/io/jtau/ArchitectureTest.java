@@ -84,7 +84,11 @@ class ArchitectureTest {
         .should()
         .onlyDependOnClassesThat()
         .resideInAnyPackage(
-            "io.jtau.model..", "io.jtau.port..", "io.jtau.schema..", "io.jtau.reconcile..", "java..")
+            "io.jtau.model..",
+            "io.jtau.port..",
+            "io.jtau.schema..",
+            "io.jtau.reconcile..",
+            "java..")
         .check(classes);
   }
 

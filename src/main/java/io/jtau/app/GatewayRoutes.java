@@ -24,8 +24,8 @@ import java.util.Map;
 /**
  * The public HTTP entry of the gateway, in front of every other route: a request whose host is
  * routed by a project goes to its function; a host under the generated-domain suffix that no
- * project routes gets 404 (never a default project); any other host falls through to the node's
- * own API, Git server and health endpoints.
+ * project routes gets 404 (never a default project); any other host falls through to the node's own
+ * API, Git server and health endpoints.
  */
 @ApplicationScoped
 public class GatewayRoutes {
@@ -156,8 +156,8 @@ public class GatewayRoutes {
   }
 
   /**
-   * Percent-decodes a request path as UTF-8 ({@code +} stays a plus). Rejects malformed escapes,
-   * an encoded NUL and invalid UTF-8.
+   * Percent-decodes a request path as UTF-8 ({@code +} stays a plus). Rejects malformed escapes, an
+   * encoded NUL and invalid UTF-8.
    */
   static String decodePath(String raw) {
     if (raw == null || raw.isEmpty()) {

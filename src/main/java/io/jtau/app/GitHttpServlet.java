@@ -47,7 +47,9 @@ public class GitHttpServlet extends GitServlet {
           }
           String[] pr = parsed.get();
           JGitSourceRepository repo =
-              node.git().find(pr[0], pr[1]).orElseThrow(() -> new RepositoryNotFoundException(name));
+              node.git()
+                  .find(pr[0], pr[1])
+                  .orElseThrow(() -> new RepositoryNotFoundException(name));
           repo.repository().incrementOpen();
           return repo.repository();
         });
@@ -117,11 +119,12 @@ public class GitHttpServlet extends GitServlet {
             "invalid config (" + errors.size() + " problem(s))");
         continue;
       }
-      result.problems().stream()
-          .filter(p -> !p.isError())
-          .forEach(p -> pack.sendMessage("  " + p));
+      result.problems().stream().filter(p -> !p.isError()).forEach(p -> pack.sendMessage("  " + p));
       var before =
-          node.registry().current(new ProjectKey(project, branch)).map(Snapshot::config).orElse(null);
+          node.registry()
+              .current(new ProjectKey(project, branch))
+              .map(Snapshot::config)
+              .orElse(null);
       List<ConfigDiff.Change> plan = ConfigDiff.between(before, result.config());
       pack.sendMessage(
           "jtau: plan for " + project + "@" + branch + " (" + plan.size() + " change(s)):");

@@ -6,9 +6,9 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * The one entry point of the jar. Every command is parsed by picocli first; only {@code dream}
- * and {@code start} boot the node (through {@link #boot}), every other command runs as plain Java
- * and binds no port.
+ * The one entry point of the jar. Every command is parsed by picocli first; only {@code dream} and
+ * {@code start} boot the node (through {@link #boot}), every other command runs as plain Java and
+ * binds no port.
  */
 @QuarkusMain
 public class Main {

@@ -34,7 +34,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -65,8 +64,6 @@ public class Node {
   private StatusStore status;
   private ProjectReconciler reconciler;
   private WorkQueue queue;
-  private final ConcurrentHashMap<io.jtau.model.Cid, CompiledModule> modules =
-      new ConcurrentHashMap<>();
   private volatile boolean started;
 
   void onStart(@Observes StartupEvent ev) {
@@ -102,7 +99,8 @@ public class Node {
     buildCache = new BuildCache(dataDir.resolve("builds"));
     builds = new BuildService(store, buildCache, BuildService.defaultBuilders());
     gateway = new Gateway();
-    wasm = new WasmRuntime(WasmRuntimeConfig.defaults());
+    wasm =
+        new WasmRuntime(WasmRuntimeConfig.defaults().withCacheDir(dataDir.resolve("wasm-cache")));
     status = new StatusStore(clock);
     ProjectSources sources =
         new ProjectSources() {
@@ -179,14 +177,8 @@ public class Node {
 
   /** The compiled module of a CID, compiling it once. */
   public CompiledModule module(io.jtau.model.Cid cid) throws Exception {
-    CompiledModule m = modules.get(cid);
-    if (m != null) {
-      return m;
-    }
-    byte[] bytes = store.read(cid);
-    m = wasm.compile(cid, bytes);
-    modules.put(cid, m);
-    return m;
+    Optional<CompiledModule> cached = wasm.cached(cid);
+    return cached.isPresent() ? cached.get() : wasm.compile(cid, store.read(cid));
   }
 
   /** Asks for a reconcile of every branch this node serves for the project. */

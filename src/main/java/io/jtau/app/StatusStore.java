@@ -33,7 +33,8 @@ public final class StatusStore implements StatusSink {
   @Override
   public void conditions(ProjectKey key, List<Condition> list) {
     Map<String, Condition> byType =
-        conditions.computeIfAbsent(key, k -> java.util.Collections.synchronizedMap(new LinkedHashMap<>()));
+        conditions.computeIfAbsent(
+            key, k -> java.util.Collections.synchronizedMap(new LinkedHashMap<>()));
     for (Condition c : list) {
       byType.put(c.type(), c);
     }
@@ -74,8 +75,9 @@ public final class StatusStore implements StatusSink {
   }
 
   public java.util.Set<ProjectKey> keys() {
-    java.util.Set<ProjectKey> all = new java.util.TreeSet<>(
-        java.util.Comparator.comparing(ProjectKey::project).thenComparing(ProjectKey::branch));
+    java.util.Set<ProjectKey> all =
+        new java.util.TreeSet<>(
+            java.util.Comparator.comparing(ProjectKey::project).thenComparing(ProjectKey::branch));
     all.addAll(conditions.keySet());
     all.addAll(events.keySet());
     return all;

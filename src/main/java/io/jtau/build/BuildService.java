@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds through the first language builder that accepts the sources, stores the output in the
- * content store and remembers it by input hash. A request whose input hash was built before
- * (and whose artifact is still stored) returns at once without reading its sources. Concurrent
- * requests for the same input hash build once. Thread-safe.
+ * content store and remembers it by input hash. A request whose input hash was built before (and
+ * whose artifact is still stored) returns at once without reading its sources. Concurrent requests
+ * for the same input hash build once. Thread-safe.
  */
 public final class BuildService implements Builder {
 

@@ -161,8 +161,16 @@ public class Dream {
         b.append("    live:   ").append(u).append('\n');
       }
       String git = "http://127.0.0.1:" + httpPort + "/git/" + name;
-      b.append("    clone:  git clone ").append(git).append("/config.git ").append(name).append("-config\n");
-      b.append("            git clone ").append(git).append("/code.git ").append(name).append("-code\n");
+      b.append("    clone:  git clone ")
+          .append(git)
+          .append("/config.git ")
+          .append(name)
+          .append("-config\n");
+      b.append("            git clone ")
+          .append(git)
+          .append("/code.git ")
+          .append(name)
+          .append("-code\n");
     }
     b.append("\n  dream.json: ").append(node.dataDir().resolve("dream.json")).append('\n');
     out(b.toString());

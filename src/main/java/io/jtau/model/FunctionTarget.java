@@ -3,8 +3,8 @@ package io.jtau.model;
 import java.util.Objects;
 
 /**
- * A deployed function version: which project and resource, the compiled module's CID, the export
- * to call and the limits. Equal targets denote the same deployed code.
+ * A deployed function version: which project and resource, the compiled module's CID, the export to
+ * call and the limits. Equal targets denote the same deployed code.
  */
 public record FunctionTarget(
     ProjectKey key,

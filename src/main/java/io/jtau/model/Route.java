@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One HTTP route: requests for {@code host} (lower case, no port) with exactly this method and
- * path go to the function.
+ * One HTTP route: requests for {@code host} (lower case, no port) with exactly this method and path
+ * go to the function.
  */
 public record Route(String host, String method, String path, FunctionTarget function) {
   public Route {

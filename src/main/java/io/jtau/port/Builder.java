@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Turns sources into an artifact in the content store. Idempotent per input hash: a second
- * request with an input hash already built returns the stored artifact without building.
- * Thread-safe; blocks while building.
+ * Turns sources into an artifact in the content store. Idempotent per input hash: a second request
+ * with an input hash already built returns the stored artifact without building. Thread-safe;
+ * blocks while building.
  */
 public interface Builder {
 
@@ -16,8 +16,8 @@ public interface Builder {
   Result build(Request request);
 
   /**
-   * A fingerprint of every toolchain this builder may use; part of every input hash, so a
-   * toolchain upgrade rebuilds.
+   * A fingerprint of every toolchain this builder may use; part of every input hash, so a toolchain
+   * upgrade rebuilds.
    */
   String fingerprint();
 
@@ -25,10 +25,10 @@ public interface Builder {
    * What to build.
    *
    * @param kind {@code function}, {@code library}, {@code website} or {@code smartop}
-   * @param inputHash hash of everything that determines the output (source tree id, build
-   *     config, toolchain version)
-   * @param sources the files to build, paths relative to the resource's folder; only read when
-   *     the input hash was never built
+   * @param inputHash hash of everything that determines the output (source tree id, build config,
+   *     toolchain version)
+   * @param sources the files to build, paths relative to the resource's folder; only read when the
+   *     input hash was never built
    * @param settings resource settings that matter to the builder (e.g. {@code call})
    */
   record Request(

@@ -35,9 +35,9 @@ import java.util.stream.Collectors;
 /**
  * Reconciles one (project, branch) key toward the heads of its repositories.
  *
- * <p>Contract: the input is only the key; everything else is re-read. The same heads give the
- * same snapshot and the same routes. A run whose heads equal the revision already applied, with
- * the routes still in place, returns at once ({@code Done(changed=false)}). Steps, each a method:
+ * <p>Contract: the input is only the key; everything else is re-read. The same heads give the same
+ * snapshot and the same routes. A run whose heads equal the revision already applied, with the
+ * routes still in place, returns at once ({@code Done(changed=false)}). Steps, each a method:
  * {@link #reconcileSource}, {@link #reconcileConfig}, {@link #reconcileBuilds}, {@link
  * #reconcileModules}, {@link #reconcileRegistry}, {@link #reconcileRoutes}; modules are compiled
  * before the snapshot is published and routes flip last, so traffic only moves to ready targets.
@@ -51,7 +51,8 @@ public final class ProjectReconciler {
   public record Settings(String cloudFqdn, String generatedSuffix, boolean devMode) {}
 
   /** The heads a run works on. */
-  record Heads(SourceRepository config, String configCommit, SourceRepository code, String codeCommit) {
+  record Heads(
+      SourceRepository config, String configCommit, SourceRepository code, String codeCommit) {
     String revision() {
       return Snapshot.revisionOf(configCommit, codeCommit);
     }
@@ -245,8 +246,7 @@ public final class ProjectReconciler {
                 + shortId(heads.codeCommit));
         continue;
       }
-      String inputHash =
-          sha256("function\n" + tree.get() + "\n" + builder.fingerprint());
+      String inputHash = sha256("function\n" + tree.get() + "\n" + builder.fingerprint());
       SourceRepository code = heads.code;
       String codeCommit = heads.codeCommit;
       Builder.Result r =

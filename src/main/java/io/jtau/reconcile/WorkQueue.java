@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Runs reconciles by key. Keys are de-duplicated: a key enqueued while queued costs nothing, and
- * a key enqueued while running runs once more afterwards, so a burst of triggers costs at most two
+ * Runs reconciles by key. Keys are de-duplicated: a key enqueued while queued costs nothing, and a
+ * key enqueued while running runs once more afterwards, so a burst of triggers costs at most two
  * runs. One run per key at a time; different keys run in parallel on the given pool. Transient
  * failures retry with exponential backoff and jitter; stalled keys wait for the next trigger.
  * Thread-safe.
@@ -85,7 +85,8 @@ public final class WorkQueue implements AutoCloseable {
       result = new ReconcileResult.Transient("Crashed", String.valueOf(e));
     }
     listener.finished(key, result, System.nanoTime() - start);
-    boolean again = states.compute(key, (k, s) -> s == State.RUNNING_DIRTY ? State.QUEUED : null) != null;
+    boolean again =
+        states.compute(key, (k, s) -> s == State.RUNNING_DIRTY ? State.QUEUED : null) != null;
     if (again) {
       workers.execute(() -> run(key));
       return;

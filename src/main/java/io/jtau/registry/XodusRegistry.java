@@ -23,10 +23,10 @@ import jetbrains.exodus.env.StoreConfig;
 import jetbrains.exodus.env.Transaction;
 
 /**
- * The registry on Xodus with durable writes. A snapshot, its history entry and the {@code
- * current} pointer are written in one transaction, so after a crash either all of them are
- * visible or none. Keeps at most {@code retainSnapshots} snapshots per key (the current one is
- * never removed). Thread-safe; current snapshots are cached in memory after the first read.
+ * The registry on Xodus with durable writes. A snapshot, its history entry and the {@code current}
+ * pointer are written in one transaction, so after a crash either all of them are visible or none.
+ * Keeps at most {@code retainSnapshots} snapshots per key (the current one is never removed).
+ * Thread-safe; current snapshots are cached in memory after the first read.
  */
 public final class XodusRegistry implements Registry, AutoCloseable {
 
@@ -139,17 +139,17 @@ public final class XodusRegistry implements Registry, AutoCloseable {
 
   private Optional<Snapshot> readSnapshot(Transaction txn, ProjectKey key, String revision) {
     ByteIterable bytes = open(txn, SNAPSHOTS).get(txn, snapshotKey(key, revision));
-    return bytes == null
-        ? Optional.empty()
-        : Optional.of(codec.decodeSnapshot(copy(bytes)));
+    return bytes == null ? Optional.empty() : Optional.of(codec.decodeSnapshot(copy(bytes)));
   }
 
   @Override
   public List<HistoryEntry> history(ProjectKey key, int limit) {
-    return env.computeInReadonlyTransaction(txn -> readHistory(txn, open(txn, HISTORY), key, limit));
+    return env.computeInReadonlyTransaction(
+        txn -> readHistory(txn, open(txn, HISTORY), key, limit));
   }
 
-  private List<HistoryEntry> readHistory(Transaction txn, Store history, ProjectKey key, int limit) {
+  private List<HistoryEntry> readHistory(
+      Transaction txn, Store history, ProjectKey key, int limit) {
     List<HistoryEntry> all = new ArrayList<>();
     byte[] prefix = prefix(key);
     try (Cursor c = history.openCursor(txn)) {

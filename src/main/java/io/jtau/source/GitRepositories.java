@@ -14,9 +14,9 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 /**
- * The bare repositories this node hosts, laid out as {@code <root>/<project>/<repo>.git}. Names
- * are validated against a strict pattern before any path is built, so no name can reach outside
- * the root. Repositories are opened once and shared. Thread-safe.
+ * The bare repositories this node hosts, laid out as {@code <root>/<project>/<repo>.git}. Names are
+ * validated against a strict pattern before any path is built, so no name can reach outside the
+ * root. Repositories are opened once and shared. Thread-safe.
  */
 public final class GitRepositories implements AutoCloseable {
 
@@ -39,8 +39,8 @@ public final class GitRepositories implements AutoCloseable {
   }
 
   /**
-   * Parses a request path {@code <project>/<repo>.git} (as used in clone URLs) into its two
-   * names, or empty if it is not of that shape.
+   * Parses a request path {@code <project>/<repo>.git} (as used in clone URLs) into its two names,
+   * or empty if it is not of that shape.
    */
   public static Optional<String[]> parse(String requestPath) {
     String p = requestPath.startsWith("/") ? requestPath.substring(1) : requestPath;

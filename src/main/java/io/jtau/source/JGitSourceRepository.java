@@ -22,9 +22,9 @@ import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
- * A repository on disk read through JGit's object database only (never a checkout), so no
- * symlink can be followed and no path can leave the repository. Symlinks, submodules and
- * oversized files are left out and reported as problems. Thread-safe.
+ * A repository on disk read through JGit's object database only (never a checkout), so no symlink
+ * can be followed and no path can leave the repository. Symlinks, submodules and oversized files
+ * are left out and reported as problems. Thread-safe.
  */
 public final class JGitSourceRepository implements SourceRepository {
 
@@ -66,7 +66,8 @@ public final class JGitSourceRepository implements SourceRepository {
         return Optional.of(tw.getObjectId(0).name());
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + path + " at " + commit + " of " + displayName, e);
+      throw new UncheckedIOException(
+          "cannot read " + path + " at " + commit + " of " + displayName, e);
     }
   }
 
@@ -126,7 +127,11 @@ public final class JGitSourceRepository implements SourceRepository {
           if (total + size > limits.maxTotalBytes()) {
             problems.add(
                 Problem.error(
-                    shown, 0, 0, "", "repository content over " + limits.maxTotalBytes() + " bytes"));
+                    shown,
+                    0,
+                    0,
+                    "",
+                    "repository content over " + limits.maxTotalBytes() + " bytes"));
             break;
           }
           total += size;

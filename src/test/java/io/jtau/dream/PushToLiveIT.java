@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The walking skeleton end to end: the local cloud runs in-process on a free port, the sample is
- * cloned with the real git client, a change is pushed and goes live, a revert goes live again
- * with no build, and an invalid config is refused at push time while the old version serves.
+ * cloned with the real git client, a change is pushed and goes live, a revert goes live again with
+ * no build, and an invalid config is refused at push time while the old version serves.
  */
 @QuarkusTest
 class PushToLiveIT {
@@ -97,9 +97,7 @@ class PushToLiveIT {
     git.ok(tmp, "clone", "-q", gitBase() + "/config.git", config.toString());
     Path fn = config.resolve("functions/hello.yaml");
     Files.writeString(
-        fn,
-        Files.readString(fn).replace("method: GET", "method: FETCH"),
-        StandardCharsets.UTF_8);
+        fn, Files.readString(fn).replace("method: GET", "method: FETCH"), StandardCharsets.UTF_8);
     git.ok(config, "commit", "-qam", "Break the method");
     GitCli.Result push = git.run(config, "push", "origin", "HEAD:main");
     assertThat(push.exit()).as(push.output()).isNotZero();

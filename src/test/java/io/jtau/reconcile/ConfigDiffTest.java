@@ -14,12 +14,26 @@ class ConfigDiffTest {
 
   static Resource.Function fn(String id, String name, String path) {
     return new Resource.Function(
-        Identity.of(id, name), null, "https", null, null, null, null, "GET", null,
-        List.of("d"), List.of(path), ".", 1, 1, name);
+        Identity.of(id, name),
+        null,
+        "https",
+        null,
+        null,
+        null,
+        null,
+        "GET",
+        null,
+        List.of("d"),
+        List.of(path),
+        ".",
+        1,
+        1,
+        name);
   }
 
   static Resource.Database db(String id, String name) {
-    return new Resource.Database(Identity.of(id, name), null, name, null, false, null, 10, null, null);
+    return new Resource.Database(
+        Identity.of(id, name), null, name, null, false, null, 10, null, null);
   }
 
   static ProjectConfig config(List<Resource> rs) {

@@ -68,7 +68,9 @@ class XodusRegistryTest {
       r.publish(snapshot(key, "c2", "k1", "two"));
       assertThat(r.current(key).orElseThrow().revision()).isEqualTo("c2+k1");
       assertThat(r.current(key).orElseThrow().config().description()).isEqualTo("two");
-      assertThat(r.history(key, 10)).extracting(h -> h.revision()).containsExactly("c2+k1", "c1+k1");
+      assertThat(r.history(key, 10))
+          .extracting(h -> h.revision())
+          .containsExactly("c2+k1", "c1+k1");
       assertThat(r.history(key, 1)).hasSize(1);
       assertThat(r.keys()).containsExactly(key);
     }
@@ -83,7 +85,8 @@ class XodusRegistryTest {
     try (XodusRegistry r = new XodusRegistry(dir, 10)) {
       Snapshot back = r.current(key).orElseThrow();
       assertThat(back).isEqualTo(s);
-      assertThat(back.config().all(Resource.Function.class).get(0).paths()).containsExactly("/ping");
+      assertThat(back.config().all(Resource.Function.class).get(0).paths())
+          .containsExactly("/ping");
     }
   }
 
@@ -94,7 +97,8 @@ class XodusRegistryTest {
       r.publish(snapshot(key, "c2", "k1", "two"));
       r.publish(r.snapshot(key, "c1+k1").orElseThrow());
       assertThat(r.current(key).orElseThrow().config().description()).isEqualTo("one");
-      assertThat(r.history(key, 10)).extracting(h -> h.revision())
+      assertThat(r.history(key, 10))
+          .extracting(h -> h.revision())
           .containsExactly("c1+k1", "c2+k1", "c1+k1");
     }
   }

@@ -13,9 +13,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * How client commands reach a running node: over its HTTP API only. The node is {@code --node
- * URL}, else {@code $TAU_NODE}, else the {@code tau dream} running on this machine (found through
- * its {@code dream.json}).
+ * How client commands reach a running node: over its HTTP API only. The node is {@code --node URL},
+ * else {@code $TAU_NODE}, else the {@code tau dream} running on this machine (found through its
+ * {@code dream.json}).
  */
 public final class NodeClient {
 

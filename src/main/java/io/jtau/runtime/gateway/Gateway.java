@@ -14,9 +14,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The routing table of the HTTP gateway. Routes are replaced per (project, branch) in one step
- * and the merged lookup table is rebuilt on every change, so a request sees either the old or the
- * new routes of a project, never a mix, and never reads the registry. A host belongs to the first
+ * The routing table of the HTTP gateway. Routes are replaced per (project, branch) in one step and
+ * the merged lookup table is rebuilt on every change, so a request sees either the old or the new
+ * routes of a project, never a mix, and never reads the registry. A host belongs to the first
  * project that routes it; later claims by other projects are refused and reported. Lookups are
  * lock-free; changes are serialised.
  */
@@ -97,8 +97,8 @@ public final class Gateway implements RuntimeDriver<Route> {
   }
 
   /**
-   * Finds the route for a request. Function matching is exact on method and path (query
-   * ignored), as in tau.
+   * Finds the route for a request. Function matching is exact on method and path (query ignored),
+   * as in tau.
    */
   public Match match(String host, String method, String path) {
     Map<String, Map<String, Route>> paths = table.get(normalizeHost(host));

@@ -17,7 +17,10 @@ class GatewayTest {
 
   static Route route(ProjectKey k, String host, String method, String path) {
     return new Route(
-        host, method, path, new FunctionTarget(k, "Qm" + k.project(), null, "f", "f", CID, "f", 0, 0, "c"));
+        host,
+        method,
+        path,
+        new FunctionTarget(k, "Qm" + k.project(), null, "f", "f", CID, "f", 0, 0, "c"));
   }
 
   @Test
@@ -47,7 +50,8 @@ class GatewayTest {
   void aHostBelongsToTheFirstProjectThatRoutesIt() {
     Gateway g = new Gateway();
     g.apply(a, Set.of(route(a, "x.example.com", "GET", "/a")));
-    g.apply(b, Set.of(route(b, "x.example.com", "GET", "/b"), route(b, "y.example.com", "GET", "/b")));
+    g.apply(
+        b, Set.of(route(b, "x.example.com", "GET", "/b"), route(b, "y.example.com", "GET", "/b")));
     assertThat(g.match("x.example.com", "GET", "/b")).isInstanceOf(Gateway.NotFound.class);
     assertThat(g.match("y.example.com", "GET", "/b")).isInstanceOf(Gateway.Found.class);
     assertThat(g.conflicts(b)).containsExactly("x.example.com is already served by project a");
