@@ -1,5 +1,7 @@
 package io.jtau.source;
 
+import io.jtau.TestGit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jtau.model.RepoTree;
@@ -26,48 +28,16 @@ class JGitSourceRepositoryTest {
 
   @TempDir Path dir;
 
-  record Entry(FileMode mode, byte[] content) {}
-
-  static String commit(Repository repo, String branch, Map<String, Entry> files) throws Exception {
-    try (ObjectInserter ins = repo.newObjectInserter()) {
-      DirCache index = DirCache.newInCore();
-      DirCacheBuilder b = index.builder();
-      for (var f : files.entrySet()) {
-        DirCacheEntry e = new DirCacheEntry(f.getKey());
-        e.setFileMode(f.getValue().mode());
-        e.setObjectId(ins.insert(Constants.OBJ_BLOB, f.getValue().content()));
-        b.add(e);
-      }
-      b.finish();
-      CommitBuilder c = new CommitBuilder();
-      c.setTreeId(index.writeTree(ins));
-      PersonIdent who = new PersonIdent("t", "t@example.com");
-      c.setAuthor(who);
-      c.setCommitter(who);
-      c.setMessage("m");
-      ObjectId id = ins.insert(c);
-      ins.flush();
-      RefUpdate ru = repo.updateRef(Constants.R_HEADS + branch);
-      ru.setNewObjectId(id);
-      ru.forceUpdate();
-      return id.name();
-    }
-  }
-
-  static Entry file(String s) {
-    return new Entry(FileMode.REGULAR_FILE, s.getBytes(StandardCharsets.UTF_8));
-  }
-
   @Test
   void readsRegularFilesAndReportsSymlinksSubmodulesAndOversizedFiles() throws Exception {
     try (GitRepositories repos = new GitRepositories(dir)) {
       JGitSourceRepository repo = repos.create("p", "config");
-      Map<String, Entry> files = new LinkedHashMap<>();
-      files.put("config.yaml", file("id: x\n"));
-      files.put("functions/a.yaml", file("a: 1\n"));
-      files.put("functions/evil.yaml", new Entry(FileMode.SYMLINK, "/etc/passwd".getBytes()));
-      files.put("big.yaml", file("x".repeat(2000)));
-      String head = commit(repo.repository(), "main", files);
+      Map<String, TestGit.Entry> files = new LinkedHashMap<>();
+      files.put("config.yaml", TestGit.file("id: x\n"));
+      files.put("functions/a.yaml", TestGit.file("a: 1\n"));
+      files.put("functions/evil.yaml", TestGit.symlink("/etc/passwd"));
+      files.put("big.yaml", TestGit.file("x".repeat(2000)));
+      String head = TestGit.commit(repo.repository(), "main", files);
 
       assertThat(repo.head("main")).hasValue(head);
       assertThat(repo.head("nope")).isEmpty();
@@ -89,11 +59,11 @@ class JGitSourceRepositoryTest {
   void stopsAtTheFileCountLimit() throws Exception {
     try (GitRepositories repos = new GitRepositories(dir)) {
       JGitSourceRepository repo = repos.create("p", "code");
-      Map<String, Entry> files = new LinkedHashMap<>();
+      Map<String, TestGit.Entry> files = new LinkedHashMap<>();
       for (int i = 0; i < 20; i++) {
-        files.put("f" + (100 + i), file("x" + i));
+        files.put("f" + (100 + i), TestGit.file("x" + i));
       }
-      String head = commit(repo.repository(), "main", files);
+      String head = TestGit.commit(repo.repository(), "main", files);
       RepoTree tree = repo.read(head, "", new ReadLimits(1000, 10_000, 5));
       assertThat(tree.files()).hasSize(5);
       assertThat(tree.problems()).singleElement().asString().contains("too many files");
