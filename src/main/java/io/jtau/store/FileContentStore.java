@@ -5,6 +5,7 @@ import io.jtau.port.ContentStore;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -86,6 +93,24 @@ public final class FileContentStore implements ContentStore, AutoCloseable {
   private final Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
   private final AtomicLong tempCounter = new AtomicLong();
   private volatile boolean closed;
+
+  /**
+   * Block writes and folder syncs of a put run on a few threads: each block still goes temp file →
+   * force → rename on its own, but the fsync latencies overlap (a 100 MB put is ~400 of them).
+   */
+  private final ExecutorService io =
+      Executors.newFixedThreadPool(
+          IO_THREADS,
+          r -> {
+            Thread t = new Thread(r, "content-store-io");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private static final int IO_THREADS = 4;
+
+  /** Blocks in flight per put: bounds memory to a few chunks whatever the file size. */
+  private static final int MAX_IN_FLIGHT = 8;
 
   /** Opens (creating if needed) the store under {@code root}. */
   public FileContentStore(Path root) throws IOException {
@@ -169,24 +194,34 @@ public final class FileContentStore implements ContentStore, AutoCloseable {
       List<byte[]> keys = new ArrayList<>();
       List<byte[]> values = new ArrayList<>();
       Set<Cid> seen = new HashSet<>();
-      Set<Path> dirsToSync = new LinkedHashSet<>();
-      UnixFs.Imported imported =
-          UnixFs.importFile(
-              content,
-              (cid, block, kind) -> {
-                if (!seen.add(cid)) {
-                  return;
-                }
-                byte[] key = Cids.toBytes(cid);
-                if (!indexedAndPresent(key, cid, block.length)) {
-                  writeBlock(cid, block, dirsToSync);
-                }
-                keys.add(key);
-                values.add(blockValue(kind, block.length, 0));
-              });
-      for (Path dir : dirsToSync) {
-        syncDirectory(dir);
+      Set<Path> dirsToSync = ConcurrentHashMap.newKeySet();
+      ParallelWrites writes = new ParallelWrites();
+      UnixFs.Imported imported;
+      try {
+        imported =
+            UnixFs.importFile(
+                content,
+                (cid, block, kind) -> {
+                  if (!seen.add(cid)) {
+                    return;
+                  }
+                  byte[] key = Cids.toBytes(cid);
+                  if (!indexedAndPresent(key, cid, block.length)) {
+                    writes.submit(() -> writeBlock(cid, block, dirsToSync));
+                  }
+                  keys.add(key);
+                  values.add(blockValue(kind, block.length, 0));
+                });
+      } catch (IOException | RuntimeException e) {
+        writes.awaitQuietly(e);
+        throw e;
       }
+      writes.await();
+      ParallelWrites syncs = new ParallelWrites();
+      for (Path dir : dirsToSync) {
+        syncs.submit(() -> syncDirectory(dir));
+      }
+      syncs.await();
       long now = clock.millis();
       byte[] rootKey = Cids.toBytes(imported.root());
       byte[] rootValue = ByteBuffer.allocate(16).putLong(imported.size()).putLong(now).array();
@@ -483,6 +518,7 @@ public final class FileContentStore implements ContentStore, AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
+      io.shutdown();
       env.close();
     }
   }
@@ -727,6 +763,111 @@ public final class FileContentStore implements ContentStore, AutoCloseable {
   private void ensureOpen() {
     if (closed) {
       throw new IllegalStateException(name + " is closed");
+    }
+  }
+
+  @FunctionalInterface
+  private interface IoTask {
+    void run() throws IOException;
+  }
+
+  /** Tasks of one put on the shared I/O threads, at most {@link #MAX_IN_FLIGHT} at a time. */
+  private final class ParallelWrites {
+    private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
+    private final List<Future<?>> pending = new ArrayList<>();
+
+    void submit(IoTask task) throws IOException {
+      try {
+        slots.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException(name + ": interrupted while writing");
+      }
+      try {
+        pending.add(
+            io.submit(
+                () -> {
+                  try {
+                    task.run();
+                    return null;
+                  } finally {
+                    slots.release();
+                  }
+                }));
+      } catch (RejectedExecutionException e) {
+        slots.release();
+        throw new IOException(name + " is closed", e);
+      }
+      if (pending.size() > 4 * MAX_IN_FLIGHT) {
+        reapDone();
+      }
+    }
+
+    /** Drops finished tasks, failing fast on the first error. */
+    private void reapDone() throws IOException {
+      for (var it = pending.iterator(); it.hasNext(); ) {
+        Future<?> f = it.next();
+        if (f.isDone()) {
+          get(f);
+          it.remove();
+        }
+      }
+    }
+
+    /** Waits for every task; throws the first failure. */
+    void await() throws IOException {
+      IOException first = null;
+      for (Future<?> f : pending) {
+        try {
+          get(f);
+        } catch (IOException e) {
+          if (first == null) {
+            first = e;
+          } else {
+            first.addSuppressed(e);
+          }
+        }
+      }
+      pending.clear();
+      if (first != null) {
+        throw first;
+      }
+    }
+
+    /** Waits for every task after {@code cause} ended the put, so no write outlives it. */
+    void awaitQuietly(Exception cause) {
+      try {
+        await();
+      } catch (IOException e) {
+        cause.addSuppressed(e);
+      }
+    }
+
+    private void get(Future<?> f) throws IOException {
+      boolean interrupted = false;
+      try {
+        while (true) {
+          try {
+            f.get();
+            return;
+          } catch (InterruptedException e) {
+            interrupted = true; // finish waiting: the task owns a temp file
+          } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+              throw io;
+            }
+            if (c instanceof RuntimeException re) {
+              throw re;
+            }
+            throw new IOException(name + ": block write failed", c);
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 
