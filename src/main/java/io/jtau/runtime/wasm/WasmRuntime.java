@@ -100,7 +100,16 @@ public final class WasmRuntime implements AutoCloseable {
     this.workers =
         new ThreadPoolExecutor(
             config.workers(), config.workers(), 0, TimeUnit.SECONDS, queue, threads);
-    this.diskCache = config.cacheDir() == null ? null : new DiskCache(config.cacheDir());
+    this.diskCache =
+        config.cacheDir() == null
+            ? null
+            : new DiskCache(config.cacheDir().resolve("chicory-" + chicoryVersion()));
+  }
+
+  /** Cached classes are only valid for the compiler that wrote them. */
+  private static String chicoryVersion() {
+    String v = MachineFactoryCompiler.class.getPackage().getImplementationVersion();
+    return v == null ? "unversioned" : v;
   }
 
   // ------------------------------------------------------------------ compile
