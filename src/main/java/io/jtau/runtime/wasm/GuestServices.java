@@ -1,15 +1,48 @@
 package io.jtau.runtime.wasm;
 
+import java.util.Optional;
+
 /**
- * Backends a guest reaches through {@code taubyte/sdk}: databases, globals, storage, pubsub and
- * p2p. Every method has a default meaning "not available here", so a caller implements only what
- * its node offers; the guest then sees the errno tau returns for a missing resource.
+ * Backends a guest reaches through {@code taubyte/sdk}: databases, globals, pubsub. Every method
+ * has a default meaning "not available here", so a caller implements only what its node offers; the
+ * guest then sees the errno tau returns for a missing resource.
  *
  * <p>Implementations must be thread-safe: one instance may serve many concurrent invocations. Calls
  * are made on the guest's worker thread and may block; they are not interrupted by the invocation
  * deadline, so an implementation must bound its own waiting.
  */
 public interface GuestServices {
+
+  /**
+   * Opens the database matching {@code name} (configured name or regex match) among the database
+   * resources of the invocation's project and application (§3.6); empty when none matches.
+   */
+  default Optional<KeyValueStore> database(Invocation inv, String name) {
+    return Optional.empty();
+  }
+
+  /** The project's global store (§3.7), opened once per instance; empty when unavailable. */
+  default Optional<KeyValueStore> globals(Invocation inv) {
+    return Optional.empty();
+  }
+
+  /** Publishes on a channel of the caller's project/application (§3.9); false when refused. */
+  default boolean publish(Invocation inv, String channel, byte[] data) {
+    return false;
+  }
+
+  /** Subscribes the calling function to a channel (§3.9); false when refused. */
+  default boolean subscribe(Invocation inv, String channel) {
+    return false;
+  }
+
+  /**
+   * The WebSocket path {@code ws-<projectHash>/<channel>} when a messaging resource matching the
+   * channel has WebSocket enabled (§3.9); empty otherwise.
+   */
+  default Optional<String> webSocketPath(Invocation inv, String channel) {
+    return Optional.empty();
+  }
 
   /** Services that offer nothing. */
   static GuestServices none() {

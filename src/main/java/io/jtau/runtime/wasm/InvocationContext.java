@@ -22,7 +22,14 @@ final class InvocationContext {
   private final List<Object> events = new ArrayList<>();
   private final AtomicLong hostCalls = new AtomicLong();
 
-  InvocationContext(Invocation invocation, WasmRuntimeConfig config, long deadlineNanos) {
+  private final java.util.function.Supplier<java.net.http.HttpClient> httpClient;
+
+  InvocationContext(
+      Invocation invocation,
+      WasmRuntimeConfig config,
+      long deadlineNanos,
+      java.util.function.Supplier<java.net.http.HttpClient> httpClient) {
+    this.httpClient = httpClient;
     this.invocation = invocation;
     this.config = config;
     this.log = new BoundedLog(config.maxLogBytes());
@@ -50,6 +57,11 @@ final class InvocationContext {
 
   long hostCalls() {
     return hostCalls.get();
+  }
+
+  /** The runtime's shared JDK HTTP client, created on first use. */
+  java.net.http.HttpClient httpClient() {
+    return httpClient.get();
   }
 
   long remainingNanos() {

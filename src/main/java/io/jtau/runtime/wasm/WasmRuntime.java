@@ -80,6 +80,7 @@ public final class WasmRuntime implements AutoCloseable {
   private final ConcurrentHashMap<Cid, FutureTask<CompiledModule>> modules =
       new ConcurrentHashMap<>();
   private final com.dylibso.chicory.compiler.Cache diskCache;
+  private java.net.http.HttpClient httpClient;
 
   public WasmRuntime(WasmRuntimeConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -99,7 +100,16 @@ public final class WasmRuntime implements AutoCloseable {
     this.workers =
         new ThreadPoolExecutor(
             config.workers(), config.workers(), 0, TimeUnit.SECONDS, queue, threads);
-    this.diskCache = config.cacheDir() == null ? null : new DiskCache(config.cacheDir());
+    this.diskCache =
+        config.cacheDir() == null
+            ? null
+            : new DiskCache(config.cacheDir().resolve("chicory-" + chicoryVersion()));
+  }
+
+  /** Cached classes are only valid for the compiler that wrote them. */
+  private static String chicoryVersion() {
+    String v = MachineFactoryCompiler.class.getPackage().getImplementationVersion();
+    return v == null ? "unversioned" : v;
   }
 
   // ------------------------------------------------------------------ compile
@@ -300,7 +310,7 @@ public final class WasmRuntime implements AutoCloseable {
     if (lease == null) {
       return failure(503, "guest memory budget exhausted", "");
     }
-    InvocationContext ctx = new InvocationContext(inv, config, deadline);
+    InvocationContext ctx = new InvocationContext(inv, config, deadline, this::httpClient);
     HttpEvent event = new HttpEvent(req, config.maxResponseBytes());
     int eventId = ctx.addEvent(event);
     AtomicBoolean started = new AtomicBoolean();
@@ -346,6 +356,13 @@ public final class WasmRuntime implements AutoCloseable {
       return failure(outcome.status(), outcome.reason(), ctx.log.text());
     }
     return event.toResponse(ctx.log.text());
+  }
+
+  private synchronized java.net.http.HttpClient httpClient() {
+    if (httpClient == null) {
+      httpClient = HttpClientHost.newJdkClient();
+    }
+    return httpClient;
   }
 
   /** Guest memory pages' bytes currently held by running instances. */
