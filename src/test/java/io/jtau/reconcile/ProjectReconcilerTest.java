@@ -113,8 +113,7 @@ class ProjectReconcilerTest {
     files.put("config.yaml", TestGit.file("id: " + PID + "\nname: hello\n"));
     files.put(
         "domains/hello.yaml",
-        TestGit.file(
-            "id: QmcC7ojJDKUiq2c5Kfny6HhFXfq7jiBUy6whUpAa512a4o\nfqdn: " + HOST + "\n"));
+        TestGit.file("id: QmcC7ojJDKUiq2c5Kfny6HhFXfq7jiBUy6whUpAa512a4o\nfqdn: " + HOST + "\n"));
     if (functionYaml != null) {
       files.put("functions/hello.yaml", TestGit.file(functionYaml));
     }
@@ -155,7 +154,8 @@ class ProjectReconcilerTest {
     assertThat(prepared).hasSize(1);
 
     ReconcileResult again = reconciler.reconcile(key);
-    assertThat(again).isEqualTo(new ReconcileResult.Done(registry.current(key).get().revision(), false));
+    assertThat(again)
+        .isEqualTo(new ReconcileResult.Done(registry.current(key).get().revision(), false));
     assertThat(builds.buildsRun()).isEqualTo(1);
   }
 
@@ -204,7 +204,9 @@ class ProjectReconcilerTest {
     commitCode(Map.of("functions/hello/main.wat", TestGit.file("(module (func $x (i32.bogus)))")));
     ReconcileResult r = reconciler.reconcile(key);
     assertThat(r).isInstanceOf(ReconcileResult.Stalled.class);
-    assertThat(((ReconcileResult.Stalled) r).message()).contains("function hello").contains("main.wat");
+    assertThat(((ReconcileResult.Stalled) r).message())
+        .contains("function hello")
+        .contains("main.wat");
     assertThat(gateway.serves(HOST)).isFalse();
   }
 

@@ -16,7 +16,9 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       DreamCommand.class,
       StatusCommand.class,
-      HistoryCommand.class
+      HistoryCommand.class,
+      StoreCommand.class,
+      RunCommand.class
     })
 public class TauCommand implements Runnable {
 
