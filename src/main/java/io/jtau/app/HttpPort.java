@@ -2,7 +2,7 @@ package io.jtau.app;
 
 import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -13,7 +13,7 @@ public class HttpPort {
 
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
 
-  void started(@Observes HttpServerStart start) {
+  void started(@ObservesAsync HttpServerStart start) {
     int p = start.options().getPort();
     if (p <= 0) {
       p =

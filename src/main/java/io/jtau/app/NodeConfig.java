@@ -41,6 +41,9 @@ public interface NodeConfig {
   @WithDefault("false")
   boolean devMode();
 
+  /** The jtau checkout the launcher runs from (finds {@code samples/}). */
+  Optional<String> projectDir();
+
   /** Local-cloud settings. */
   Dream dream();
 

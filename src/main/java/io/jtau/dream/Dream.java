@@ -103,8 +103,7 @@ public class Dream {
     if (configured.isPresent()) {
       return Path.of(configured.get());
     }
-    String projectDir = System.getProperty("jtau.project.dir");
-    return projectDir != null ? Path.of(projectDir, "samples") : Path.of("samples");
+    return node.config().projectDir().map(d -> Path.of(d, "samples")).orElse(Path.of("samples"));
   }
 
   private List<String> urls(ProjectKey key) {

@@ -38,7 +38,7 @@ class PushToLiveIT {
 
   @TempDir Path tmp;
   GitCli git;
-  final HttpClient http = HttpClient.newHttpClient();
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeEach
   void setUp() {
