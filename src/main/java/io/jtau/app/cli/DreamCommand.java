@@ -63,13 +63,24 @@ public class DreamCommand implements Callable<Integer> {
     if (samplesDir != null) {
       System.setProperty("jtau.dream.samples-dir", samplesDir.toAbsolutePath().toString());
     }
-    System.setProperty("quarkus.http.port", Integer.toString(httpPort));
+    int port = httpPort;
+    if (port == 0) {
+      // Pick the free port here so that every URL printed and written to dream.json is real.
+      try (java.net.ServerSocket probe =
+          new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(bind))) {
+        port = probe.getLocalPort();
+      } catch (java.io.IOException e) {
+        System.err.println("tau dream: cannot find a free port on " + bind + ": " + e.getMessage());
+        return 2;
+      }
+    }
+    System.setProperty("quarkus.http.port", Integer.toString(port));
     System.setProperty("quarkus.http.host", bind);
     System.out.println(
         "jtau dream: starting on "
             + bind
             + ":"
-            + (httpPort == 0 ? "(free port)" : httpPort)
+            + port
             + ", data in "
             + dataDir.toAbsolutePath());
     return Main.boot();
