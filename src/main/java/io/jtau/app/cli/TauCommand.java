@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "jtau 0.1.0",
     description = "jtau: a cloud where Git is the only interface to infrastructure.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, ValidateCommand.class})
 public class TauCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
