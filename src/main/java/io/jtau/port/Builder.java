@@ -5,9 +5,9 @@ import io.jtau.model.RepoTree;
 import java.util.Map;
 
 /**
- * Turns sources into an artifact in the content store. Idempotent per input hash: a second request
- * with an input hash already built returns the stored artifact without building. Thread-safe;
- * blocks while building.
+ * Turns sources into an artifact in the content store. Idempotent per input hash: a second
+ * request with an input hash already built returns the stored artifact without building.
+ * Thread-safe; blocks while building.
  */
 public interface Builder {
 
@@ -18,8 +18,8 @@ public interface Builder {
    * What to build.
    *
    * @param kind {@code function}, {@code library}, {@code website} or {@code smartop}
-   * @param inputHash hash of everything that determines the output (source tree id, build config,
-   *     toolchain version)
+   * @param inputHash hash of everything that determines the output (source tree id, build
+   *     config, toolchain version)
    * @param sources the files to build, paths relative to the resource's folder
    * @param settings resource settings that matter to the builder (e.g. {@code call})
    */

@@ -4,8 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code tau} command line. Local commands run as plain Java (no Quarkus boot, no port); {@code
- * dream} and {@code start} boot the node.
+ * The {@code tau} command line. Local commands run as plain Java (no Quarkus boot, no port);
+ * {@code dream} and {@code start} boot the node.
  */
 @Command(
     name = "tau",
