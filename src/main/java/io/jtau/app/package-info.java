@@ -1,5 +1,2 @@
-/**
- * Quarkus wiring, configuration, REST endpoints and CLI commands; the only package that imports
- * Quarkus.
- */
+/** Quarkus wiring, configuration, REST endpoints and CLI commands; the only package that imports Quarkus. */
 package io.jtau.app;

@@ -171,6 +171,9 @@ final class Scalars {
     try {
       v = sizeIn(s, BINARY);
     } catch (Invalid first) {
+      if (first.getMessage().endsWith("overflow parsing unit")) {
+        throw first; // the units were right, the number is too big: no second table
+      }
       v = sizeIn(s, DECIMAL);
     }
     if (v.signum() < 0 && v.toBigInteger().signum() != 0) {

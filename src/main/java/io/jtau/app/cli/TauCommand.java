@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       DreamCommand.class,
       StatusCommand.class,
       HistoryCommand.class,
+      ValidateCommand.class,
       StoreCommand.class,
       RunCommand.class
     })
