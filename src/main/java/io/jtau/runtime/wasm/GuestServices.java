@@ -44,6 +44,15 @@ public interface GuestServices {
     return Optional.empty();
   }
 
+  /**
+   * Finds the library module imported under {@code name} (e.g. {@code libraries/utils}), looking in
+   * the application scope first, then the project (§4.2); empty when there is none, which fails the
+   * invocation as unlinkable.
+   */
+  default Optional<ModuleSource> resolveModule(Invocation inv, String name) {
+    return Optional.empty();
+  }
+
   /** Services that offer nothing. */
   static GuestServices none() {
     return NoServices.INSTANCE;

@@ -180,12 +180,9 @@ public final class WasmRuntime implements AutoCloseable {
               || imp.module().equals(HostCatalog.SDK)
               || imp.module().equals(HostCatalog.WASI);
       if (!(imp instanceof FunctionImport fi)) {
-        if (hostModule) {
-          throw new WasmException(
-              WasmException.Phase.UNLINKABLE, "unknown import " + where + " (not a function)");
-        }
-        libraries.add(imp.module());
-        continue;
+        throw new WasmException(
+            WasmException.Phase.UNLINKABLE,
+            "unsupported import " + where + " (only functions can be imported)");
       }
       FunctionType want = module.typeSection().getType(fi.typeIndex());
       FunctionType have;
@@ -209,11 +206,6 @@ public final class WasmRuntime implements AutoCloseable {
       }
       importsReady |= imp.module().equals(HostCatalog.ENV) && imp.name().equals("_ready");
       functionImports.add(fi);
-    }
-    if (!libraries.isEmpty()) {
-      throw new WasmException(
-          WasmException.Phase.UNLINKABLE,
-          "unknown import module(s) " + new java.util.TreeSet<>(libraries));
     }
     int initialPages = 0;
     if (module.memorySection().isPresent() && module.memorySection().get().memoryCount() > 0) {
@@ -492,6 +484,48 @@ public final class WasmRuntime implements AutoCloseable {
 
   private Instance instantiate(
       CompiledModule module, InvocationContext ctx, MemoryLease lease, int cap) {
+    return link(module, ctx, lease, cap, new HashMap<>(), new java.util.ArrayDeque<>());
+  }
+
+  /**
+   * Instantiates a module after the libraries it imports (§4.2): each library is resolved by name,
+   * compiled once per CID, instantiated at most once per invocation and shared by its importers; a
+   * cycle fails the invocation.
+   */
+  private Instance link(
+      CompiledModule module,
+      InvocationContext ctx,
+      MemoryLease lease,
+      int cap,
+      Map<String, Instance> loaded,
+      java.util.Deque<String> path) {
+    for (String lib : module.libraryImports()) {
+      if (loaded.containsKey(lib)) {
+        continue;
+      }
+      if (path.contains(lib)) {
+        throw new GuestAbort(500, "instantiation failed: import cycle through " + lib);
+      }
+      ModuleSource src =
+          ctx.invocation
+              .services()
+              .resolveModule(ctx.invocation, lib)
+              .orElseThrow(
+                  () -> new GuestAbort(500, "instantiation failed: library " + lib + " not found"));
+      CompiledModule libModule;
+      try {
+        libModule = compile(src.cid(), src.wasm());
+      } catch (WasmException e) {
+        throw new GuestAbort(500, "instantiation failed: library " + lib + ": " + e.getMessage());
+      }
+      path.push(lib);
+      Instance libInstance = link(libModule, ctx, lease, cap, loaded, path);
+      path.pop();
+      if (libModule.exports().contains("_initialize")) {
+        libInstance.export("_initialize").apply();
+      }
+      loaded.put(lib, libInstance);
+    }
     List<ImportFunction> fns = new ArrayList<>(module.functionImports().size());
     Map<String, HostFunction> wasi = null;
     for (FunctionImport fi : module.functionImports()) {
@@ -509,6 +543,21 @@ public final class WasmRuntime implements AutoCloseable {
                   ctx.tick();
                   return w.handle().apply(inst, args);
                 }));
+      } else if (loaded.containsKey(fi.module())) {
+        Instance lib = loaded.get(fi.module());
+        CompiledModule owner = module;
+        if (!hasFunctionExport(lib, fi.name())) {
+          throw new GuestAbort(
+              500,
+              "instantiation failed: "
+                  + fi.module()
+                  + " does not export "
+                  + fi.name()
+                  + " (imported by "
+                  + owner.cid()
+                  + ")");
+        }
+        fns.add(ImportFunction.exportAsImport(fi.module(), fi.name(), lib, fi.name()));
       } else {
         fns.add(HostCatalog.find(fi.module(), fi.name()).bind(ctx));
       }
@@ -519,6 +568,14 @@ public final class WasmRuntime implements AutoCloseable {
         .withMemoryFactory(limits -> newMemory(limits, cap, lease))
         .withStart(false)
         .build();
+  }
+
+  private static boolean hasFunctionExport(Instance instance, String name) {
+    try {
+      return instance.exportType(name) != null;
+    } catch (RuntimeException missing) {
+      return false;
+    }
   }
 
   private static Memory newMemory(MemoryLimits declared, int cap, MemoryLease lease) {
