@@ -1,2 +1,5 @@
-/** Quarkus wiring, configuration, REST endpoints and CLI commands; the only package that imports Quarkus. */
+/**
+ * Quarkus wiring, configuration, REST endpoints and CLI commands; the only package that imports
+ * Quarkus.
+ */
 package io.jtau.app;

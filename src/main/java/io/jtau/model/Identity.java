@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The identity block every resource carries: its id (a CID string, stable across renames), its
- * name (the file stem), an optional description, free tags and the ids of the smartops its own
- * {@code smartops:<name>} tags resolved to.
+ * The identity block every resource carries: its id (a CID string, stable across renames), its name
+ * (the file stem), an optional description, free tags and the ids of the smartops its own {@code
+ * smartops:<name>} tags resolved to.
  */
 public record Identity(
     String id, String name, String description, List<String> tags, List<String> smartops) {

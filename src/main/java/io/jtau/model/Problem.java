@@ -3,9 +3,9 @@ package io.jtau.model;
 import java.util.Objects;
 
 /**
- * One problem found in a project's repositories: where it is (file relative to the repository
- * root with a leading {@code /}, 1-based line and column, 0 when unknown), which field, and a
- * message a person understands.
+ * One problem found in a project's repositories: where it is (file relative to the repository root
+ * with a leading {@code /}, 1-based line and column, 0 when unknown), which field, and a message a
+ * person understands.
  */
 public record Problem(
     Severity severity, String file, int line, int column, String field, String message) {

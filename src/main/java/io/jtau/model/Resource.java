@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * A compiled resource of a project. {@link #application()} is the id of the application that
- * declares it, or {@code null} at project scope. Name references (domains, library sources,
- * smartop tags) are already resolved to ids.
+ * declares it, or {@code null} at project scope. Name references (domains, library sources, smartop
+ * tags) are already resolved to ids.
  */
 public sealed interface Resource
     permits Resource.Function,
@@ -33,8 +33,8 @@ public sealed interface Resource
   }
 
   /**
-   * A serverless function. {@code type} is one of {@code http https pubsub p2p}; {@code
-   * domains} holds domain ids; durations are nanoseconds and sizes bytes.
+   * A serverless function. {@code type} is one of {@code http https pubsub p2p}; {@code domains}
+   * holds domain ids; durations are nanoseconds and sizes bytes.
    */
   record Function(
       Identity identity,

@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An immutable, commit-versioned record of what one (project, branch) runs: the compiled config
- * of the config commit, the code commit its artifacts were built from, and the artifact of every
- * built resource (asset key → CID). A snapshot carries its artifacts, so making an older snapshot
- * current again rolls code back together with config.
+ * An immutable, commit-versioned record of what one (project, branch) runs: the compiled config of
+ * the config commit, the code commit its artifacts were built from, and the artifact of every built
+ * resource (asset key → CID). A snapshot carries its artifacts, so making an older snapshot current
+ * again rolls code back together with config.
  *
  * @param revision unique per (config commit, code commit) pair
  * @param assets asset key ({@link #assetKey(Resource)}) → CID of the built artifact

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Content-addressed storage. Writes are durable before they return; every read is verified
- * against the address, and content that does not match is never returned. Thread-safe.
+ * Content-addressed storage. Writes are durable before they return; every read is verified against
+ * the address, and content that does not match is never returned. Thread-safe.
  */
 public interface ContentStore {
 

@@ -5,8 +5,8 @@ import java.util.Set;
 
 /**
  * Drives one runtime (gateway routes, Wasm modules, DNS records, stores) toward a desired state.
- * {@code R} is the driver's own description of a resource. Implementations only ever see and
- * change what they own.
+ * {@code R} is the driver's own description of a resource. Implementations only ever see and change
+ * what they own.
  */
 public interface RuntimeDriver<R> {
 

@@ -77,12 +77,7 @@ public class DreamCommand implements Callable<Integer> {
     System.setProperty("quarkus.http.port", Integer.toString(port));
     System.setProperty("quarkus.http.host", bind);
     System.out.println(
-        "jtau dream: starting on "
-            + bind
-            + ":"
-            + port
-            + ", data in "
-            + dataDir.toAbsolutePath());
+        "jtau dream: starting on " + bind + ":" + port + ", data in " + dataDir.toAbsolutePath());
     return Main.boot();
   }
 }
