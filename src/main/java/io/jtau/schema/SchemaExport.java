@@ -77,7 +77,7 @@ final class SchemaExport {
           properties(s)
               .put(
                   "replicas",
-                  Map.of("description", "Ignored (no longer used by tau).", "type", "object"));
+                  ordered("description", "Ignored (no longer used by tau).", "type", "object"));
       default -> {}
     }
     if (!allOf.isEmpty()) {
@@ -93,7 +93,8 @@ final class SchemaExport {
     cloud.put("type", "object");
     cloud.put(
         "properties",
-        Map.of("account", scalar("Account on this cloud."), "plan", scalar("Plan on this cloud.")));
+        ordered(
+            "account", scalar("Account on this cloud."), "plan", scalar("Plan on this cloud.")));
     cloud.put("additionalProperties", false);
     Map<String, Object> clouds = new LinkedHashMap<>();
     clouds.put("description", "Per cloud fqdn: account and plan, both set or both omitted.");
@@ -339,5 +340,14 @@ final class SchemaExport {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A map that keeps the given key order, so generated files are stable across runs. */
+  private static Map<String, Object> ordered(Object... kv) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
   }
 }
