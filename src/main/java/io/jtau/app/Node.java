@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Executors;
@@ -121,6 +122,7 @@ public class Node {
             builds,
             this::prepare,
             gateway,
+            List.of(),
             status,
             clock,
             new ProjectReconciler.Settings(config.fqdn(), generatedSuffix(), config.devMode()));

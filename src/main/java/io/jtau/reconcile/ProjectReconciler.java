@@ -73,6 +73,7 @@ public final class ProjectReconciler {
   private final Builder builder;
   private final ModulePreparer preparer;
   private final RuntimeDriver<Route> routes;
+  private final List<StateApplier> appliers;
   private final StatusSink status;
   private final Clock clock;
   private final Settings settings;
@@ -88,9 +89,12 @@ public final class ProjectReconciler {
       Builder builder,
       ModulePreparer preparer,
       RuntimeDriver<Route> routes,
+      List<StateApplier> appliers,
       StatusSink status,
       Clock clock,
       Settings settings) {
+    this.appliers =
+        appliers.stream().sorted(java.util.Comparator.comparingInt(StateApplier::wave)).toList();
     this.sources = sources;
     this.registry = registry;
     this.builder = builder;
@@ -150,7 +154,9 @@ public final class ProjectReconciler {
       }
       Set<Route> desired = desiredRoutes(key, snapshot);
       reconcileModules(desired);
+      reconcilePrepare(key, snapshot);
       reconcileRegistry(key, snapshot);
+      reconcileRuntimes(key, snapshot);
       reconcileRoutes(key, desired);
       applied.put(key, new Applied(revision, routes.observe(key)));
       stalled.remove(key);
@@ -291,6 +297,34 @@ public final class ProjectReconciler {
     }
     if (!failures.isEmpty()) {
       throw new StalledException("ModuleInvalid", String.join("\n", failures));
+    }
+  }
+
+  /** Lets every runtime check the snapshot before anything changes. */
+  void reconcilePrepare(ProjectKey key, Snapshot snapshot) throws StalledException {
+    List<String> failures = new ArrayList<>();
+    for (StateApplier a : appliers) {
+      try {
+        a.prepare(key, snapshot);
+      } catch (Exception e) {
+        failures.add(a.name() + ": " + e.getMessage());
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new StalledException("RuntimeRejected", String.join("\n", failures));
+    }
+  }
+
+  /** Applies the snapshot to every runtime, wave by wave; a failure is retried with backoff. */
+  void reconcileRuntimes(ProjectKey key, Snapshot snapshot) {
+    for (StateApplier a : appliers) {
+      try {
+        a.apply(key, snapshot);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(a.name() + ": " + e.getMessage(), e);
+      }
     }
   }
 

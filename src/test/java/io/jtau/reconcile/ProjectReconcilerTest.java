@@ -83,6 +83,7 @@ class ProjectReconcilerTest {
             builds,
             t -> prepared.add(t.module().value()),
             gateway,
+            List.of(),
             sink,
             Clock.systemUTC(),
             new ProjectReconciler.Settings("dream.localhost", "g.dream.localhost", true));
