@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       DreamCommand.class,
+      StartCommand.class,
+      ConfigCommand.class,
       StatusCommand.class,
       HistoryCommand.class,
       ValidateCommand.class,
