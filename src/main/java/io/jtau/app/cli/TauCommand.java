@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       DreamCommand.class,
       StartCommand.class,
       ConfigCommand.class,
+      CompletionCommand.class,
       StatusCommand.class,
       HistoryCommand.class,
       ValidateCommand.class,
