@@ -27,6 +27,15 @@ final class HostState {
   private final Map<Integer, Fifo> fifos = new HashMap<>();
   private int nextFifo = 1;
 
+  private final Map<Integer, Command> commands = new HashMap<>();
+  private int nextCommand;
+  private final Map<Integer, byte[]> discoveries = new HashMap<>();
+  private int nextDiscovery;
+  private final java.util.Set<String> openProtocols = new java.util.HashSet<>();
+  private String listened;
+  private P2PNode p2p;
+  private boolean p2pOpened;
+
   HostState(InvocationContext ctx) {
     this.ctx = ctx;
   }
@@ -51,6 +60,82 @@ final class HostState {
       globals = ctx.invocation.services().globals(ctx.invocation).orElse(null);
     }
     return globals;
+  }
+
+  /** The node's p2p side, asked for once per instance; null when the services have none. */
+  synchronized P2PNode p2p() {
+    if (!p2pOpened) {
+      p2pOpened = true;
+      p2p = ctx.invocation.services().p2p(ctx.invocation).orElse(null);
+    }
+    return p2p;
+  }
+
+  /** Opens a protocol stream once per instance (§3.10); false when it cannot be opened. */
+  synchronized boolean openProtocol(String protocol) {
+    if (openProtocols.contains(protocol)) {
+      return true;
+    }
+    P2PNode node = p2p();
+    if (node == null || !node.open(protocol)) {
+      return false;
+    }
+    openProtocols.add(protocol);
+    return true;
+  }
+
+  /** A p2p command and the response of its last send. */
+  static final class Command {
+    private final String protocol;
+    private final String name;
+    private byte[] response;
+
+    Command(String protocol, String name) {
+      this.protocol = protocol;
+      this.name = name;
+    }
+
+    String protocol() {
+      return protocol;
+    }
+
+    String name() {
+      return name;
+    }
+
+    synchronized byte[] response() {
+      return response;
+    }
+
+    synchronized void response(byte[] r) {
+      response = r;
+    }
+  }
+
+  synchronized int addCommand(Command c) {
+    commands.put(nextCommand, c);
+    return nextCommand++;
+  }
+
+  synchronized Command command(long id) {
+    return commands.get((int) id);
+  }
+
+  synchronized int addDiscovery(byte[] list) {
+    discoveries.put(nextDiscovery, list);
+    return nextDiscovery++;
+  }
+
+  synchronized byte[] discovery(long id) {
+    return discoveries.get((int) id);
+  }
+
+  synchronized void listened(String protocol) {
+    listened = protocol;
+  }
+
+  synchronized String listened() {
+    return listened;
   }
 
   record MemoryView(Memory memory, long ptr, long size, boolean closable) {}
