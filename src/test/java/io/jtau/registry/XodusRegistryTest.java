@@ -1,12 +1,14 @@
 package io.jtau.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jtau.model.Identity;
 import io.jtau.model.ProjectConfig;
 import io.jtau.model.ProjectKey;
 import io.jtau.model.Resource;
 import io.jtau.model.Snapshot;
+import io.jtau.port.Registry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -91,11 +93,17 @@ class XodusRegistryTest {
   }
 
   @Test
-  void republishingAnOlderRevisionMovesCurrentBack() {
+  void anOlderRevisionOnlyComesBackByAnExplicitRollback() {
     try (XodusRegistry r = new XodusRegistry(dir, 10)) {
       r.publish(snapshot(key, "c1", "k1", "one"));
       r.publish(snapshot(key, "c2", "k1", "two"));
-      r.publish(r.snapshot(key, "c1+k1").orElseThrow());
+      Snapshot old = r.snapshot(key, "c1+k1").orElseThrow();
+      assertThat(r.publish(old, "c2+k1")).isEqualTo(Registry.Publication.OLDER_THAN_CURRENT);
+      assertThatThrownBy(() -> r.publish(old))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("c1+k1");
+      assertThat(r.current(key).orElseThrow().config().description()).isEqualTo("two");
+      assertThat(r.rollback(key, "c1+k1", "c2+k1")).contains(Registry.Publication.PUBLISHED);
       assertThat(r.current(key).orElseThrow().config().description()).isEqualTo("one");
       assertThat(r.history(key, 10))
           .extracting(h -> h.revision())
