@@ -43,9 +43,9 @@ public interface StateApplier {
   void apply(ProjectKey key, Snapshot snapshot) throws Exception;
 
   /**
-   * Makes this runtime match the snapshot, knowing the plan from the previous snapshot (its
-   * create/update actions of this applier's wave: {@code plan.inWave(...)}). Defaults to {@link
-   * #apply(ProjectKey, Snapshot)}.
+   * Makes this runtime match the snapshot, knowing the plan from the previous snapshot ({@code
+   * plan.inWave(...)} lists this wave's actions; its deletes are for information, they are passed
+   * to {@link #prune} once the routes flipped). Defaults to {@link #apply(ProjectKey, Snapshot)}.
    */
   default void apply(ProjectKey key, Snapshot snapshot, Plan plan) throws Exception {
     apply(key, snapshot);

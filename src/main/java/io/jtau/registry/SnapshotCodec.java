@@ -36,7 +36,10 @@ final class SnapshotCodec {
       JsonMapper.builder()
           .addMixIn(Resource.class, ResourceMixin.class)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          // Null properties are left out, but null map values are kept: tau's domain marker (K8)
+          // in a snapshot's index map is a null value.
+          .defaultPropertyInclusion(
+              JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.ALWAYS))
           .build();
 
   /** Keeps nulls: tau's domain marker (K8) is a null value. */
