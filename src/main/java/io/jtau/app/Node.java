@@ -5,11 +5,13 @@ import io.jtau.build.BuildService;
 import io.jtau.model.FunctionTarget;
 import io.jtau.model.ProjectKey;
 import io.jtau.model.ReconcileResult;
+import io.jtau.port.CancellationToken;
 import io.jtau.port.ContentStore;
 import io.jtau.port.SourceRepository;
 import io.jtau.reconcile.ProjectReconciler;
 import io.jtau.reconcile.ProjectSources;
 import io.jtau.reconcile.ReconcileListener;
+import io.jtau.reconcile.SafetyPass;
 import io.jtau.reconcile.WorkQueue;
 import io.jtau.registry.XodusRegistry;
 import io.jtau.runtime.gateway.Gateway;
@@ -18,6 +20,8 @@ import io.jtau.runtime.wasm.WasmRuntime;
 import io.jtau.runtime.wasm.WasmRuntimeConfig;
 import io.jtau.source.GitRepositories;
 import io.jtau.store.FileContentStore;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -65,6 +69,10 @@ public class Node {
   private StatusStore status;
   private ProjectReconciler reconciler;
   private WorkQueue queue;
+  private SafetyPass safetyPass;
+  private java.util.concurrent.ScheduledExecutorService timers;
+  private final java.util.Set<ProjectKey> agedKeys =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean started;
 
   void onStart(@Observes StartupEvent ev) {
@@ -125,7 +133,8 @@ public class Node {
             List.of(),
             status,
             clock,
-            new ProjectReconciler.Settings(config.fqdn(), generatedSuffix(), config.devMode()));
+            new ProjectReconciler.Settings(
+                config.fqdn(), generatedSuffix(), config.devMode(), config.branches()));
     Timer.Builder timer = Timer.builder("jtau.reconcile.duration").publishPercentiles(0.5, 0.95);
     ReconcileListener listener =
         (key, result, nanos) -> {
@@ -133,29 +142,104 @@ public class Node {
               .tag("result", result.getClass().getSimpleName())
               .register(meters)
               .record(nanos, TimeUnit.NANOSECONDS);
+          if (result instanceof ReconcileResult.Done) {
+            trackAppliedAge(key);
+          }
           if (!(result instanceof ReconcileResult.Done d && !d.changed())) {
             LOG.infof("reconciled %s in %.1f ms: %s", key, nanos / 1e6, summary(result));
           }
         };
+    ProjectReconciler r = reconciler;
+    WorkQueue.Task task =
+        new WorkQueue.Task() {
+          @Override
+          public ReconcileResult run(ProjectKey key, CancellationToken cancel) {
+            return r.reconcile(key, cancel);
+          }
+
+          @Override
+          public boolean superseded(ProjectKey key) {
+            return r.superseded(key);
+          }
+        };
+    if (timers == null) {
+      timers = Executors.newSingleThreadScheduledExecutor(named("reconcile-timer"));
+    }
     queue =
         new WorkQueue(
             Executors.newFixedThreadPool(config.workers(), named("reconcile")),
-            Executors.newSingleThreadScheduledExecutor(named("reconcile-timer")),
-            reconciler::reconcile,
+            timers,
+            task,
             listener,
             new Random(),
             Duration.ofMillis(500),
-            Duration.ofMinutes(5));
-    meters.gauge("jtau.reconcile.queue.depth", queue, WorkQueue::depth);
-    meters.gauge("jtau.builds.run", builds, BuildService::buildsRun);
-    meters.gauge("jtau.builds.skipped", builds, BuildService::cacheHits);
+            Duration.ofMinutes(5),
+            Duration.ofMillis(config.reconcileMinIntervalMillis()),
+            clock);
+    registerMetrics(clock);
+    safetyPass =
+        new SafetyPass(
+            timers,
+            this::knownKeys,
+            queue::enqueue,
+            Duration.ofSeconds(config.safetyPassSeconds()),
+            new Random());
     started = true;
+    safetyPass.start();
+    knownKeys().forEach(queue::enqueue);
+    LOG.infof("node started in %d ms, data in %s", (System.nanoTime() - t0) / 1_000_000, dataDir);
+  }
+
+  private void registerMetrics(Clock clock) {
+    meters.gauge("jtau.reconcile.queue.depth", queue, WorkQueue::depth);
+    FunctionCounter.builder("jtau.builds.run", builds, BuildService::buildsRun)
+        .description("Builds that ran (input hash never built before)")
+        .register(meters);
+    FunctionCounter.builder("jtau.builds.skipped", builds, BuildService::cacheHits)
+        .description("Builds skipped because their input hash was already built")
+        .register(meters);
+  }
+
+  /**
+   * Registers the per-key gauge of the last applied revision's age the first time a key applies.
+   */
+  private void trackAppliedAge(ProjectKey key) {
+    if (agedKeys.add(key)) {
+      Gauge.builder(
+              "jtau.reconcile.last.applied.age",
+              reconciler,
+              rec ->
+                  rec.appliedAtMillis(key)
+                      .map(t -> (Clock.systemUTC().millis() - t) / 1000.0)
+                      .orElse(Double.NaN))
+          .description("Seconds since this node last applied the revision the key serves")
+          .baseUnit("seconds")
+          .tag("project", key.project())
+          .tag("branch", key.branch())
+          .register(meters);
+    }
+  }
+
+  /**
+   * Every key the node knows: each config repository with each served branch, plus every key the
+   * registry has a current snapshot for.
+   */
+  public java.util.Set<ProjectKey> knownKeys() {
+    java.util.Set<ProjectKey> keys = new java.util.LinkedHashSet<>();
     for (String[] repo : git.list()) {
       if (repo[1].equals("config")) {
-        enqueueAllBranches(repo[0]);
+        for (String b : config.branches()) {
+          keys.add(new ProjectKey(repo[0], b));
+        }
       }
     }
-    LOG.infof("node started in %d ms, data in %s", (System.nanoTime() - t0) / 1_000_000, dataDir);
+    keys.addAll(registry.keys());
+    return keys;
+  }
+
+  /** The safety pass (for tests and status). */
+  public SafetyPass safetyPass() {
+    return safetyPass;
   }
 
   private static String summary(ReconcileResult r) {
@@ -243,6 +327,7 @@ public class Node {
       return;
     }
     started = false;
+    safetyPass.close();
     queue.close();
     closeQuietly(wasm);
     closeQuietly(git);

@@ -21,13 +21,20 @@ public interface NodeConfig {
   @WithDefault("dream.localhost")
   String fqdn();
 
-  /** Branches this node serves, in preference order. */
-  @WithDefault("main")
+  /**
+   * Branches this node serves, in preference order: each project is served from the first of them
+   * its config repository has (tau's rule: {@code main}, else {@code master}).
+   */
+  @WithDefault("main,master")
   List<String> branches();
 
   /** Reconcile worker threads. */
   @WithDefault("4")
   int workers();
+
+  /** Least time between the starts of two reconciles of one (project, branch), in milliseconds. */
+  @WithDefault("100")
+  int reconcileMinIntervalMillis();
 
   /** Snapshots kept per (project, branch). */
   @WithDefault("50")
