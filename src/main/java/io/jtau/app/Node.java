@@ -1,7 +1,9 @@
 package io.jtau.app;
 
 import io.jtau.build.BuildCache;
+import io.jtau.build.BuildJobs;
 import io.jtau.build.BuildService;
+import io.jtau.build.Sandbox;
 import io.jtau.model.FunctionTarget;
 import io.jtau.model.ProjectKey;
 import io.jtau.model.ReconcileResult;
@@ -64,6 +66,8 @@ public class Node {
   private FileContentStore store;
   private BuildCache buildCache;
   private BuildService builds;
+  private BuildJobs buildJobs;
+  private java.util.concurrent.ExecutorService buildExecutor;
   private Gateway gateway;
   private WasmRuntime wasm;
   private StatusStore status;
@@ -106,7 +110,52 @@ public class Node {
       throw new UncheckedIOException("cannot open the content store", e);
     }
     buildCache = new BuildCache(dataDir.resolve("builds"));
-    builds = new BuildService(store, buildCache, BuildService.defaultBuilders());
+    NodeConfig.Build bc = config.build();
+    Sandbox sandbox =
+        new Sandbox(
+            new Sandbox.Config(
+                Sandbox.findBwrap(),
+                bc.allowUnsandboxed(),
+                bc.allowNetwork(),
+                bc.workDir()
+                    .map(Path::of)
+                    .orElse(Path.of(System.getProperty("java.io.tmpdir"), "jtau-builds")),
+                new Sandbox.Limits(
+                    Duration.ofSeconds(bc.wallTimeSeconds()),
+                    bc.cpuSeconds(),
+                    bc.maxFileMb() << 20,
+                    bc.maxOutputMb() << 20,
+                    bc.maxProcesses())),
+            new java.security.SecureRandom());
+    if (!sandbox.sandboxed()) {
+      LOG.warnf(
+          "bwrap not found: build scripts are %s (apt-get install bubblewrap)",
+          bc.allowUnsandboxed() ? "run WITHOUT a sandbox" : "refused");
+    }
+    buildExecutor = Executors.newFixedThreadPool(bc.concurrency(), named("build"));
+    buildJobs =
+        new BuildJobs(
+            dataDir.resolve("build-jobs"),
+            new BuildJobs.Limits(bc.perProject(), bc.concurrency(), 1000, 4L << 20),
+            buildExecutor,
+            clock,
+            new java.security.SecureRandom(),
+            store,
+            this::pin,
+            job -> {
+              // A retried build that succeeds is in the cache now: let the project pick it up.
+              if (job.attempts() > 1 && job.state() == BuildJobs.State.SUCCEEDED && started) {
+                enqueueAllBranches(job.project());
+              }
+            });
+    builds =
+        new BuildService(
+            store,
+            buildCache,
+            buildJobs,
+            sandbox,
+            BuildService.allBuilders(Path.of(bc.npmCache())),
+            this::pin);
     gateway = new Gateway();
     wasm =
         new WasmRuntime(WasmRuntimeConfig.defaults().withCacheDir(dataDir.resolve("wasm-cache")));
@@ -257,6 +306,14 @@ public class Node {
     throw new AssertionError(r);
   }
 
+  private void pin(io.jtau.model.Cid cid, String owner) {
+    try {
+      store.pin(cid, owner);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot pin " + cid.value() + " for " + owner, e);
+    }
+  }
+
   private void prepare(FunctionTarget target) throws Exception {
     module(target.module());
   }
@@ -302,6 +359,11 @@ public class Node {
     return builds;
   }
 
+  /** Build jobs: list, cancel, retry, logs. */
+  public BuildJobs buildJobs() {
+    return buildJobs;
+  }
+
   public Gateway gateway() {
     return gateway;
   }
@@ -329,6 +391,10 @@ public class Node {
     started = false;
     safetyPass.close();
     queue.close();
+    closeQuietly(buildJobs);
+    if (buildExecutor != null) {
+      buildExecutor.shutdownNow();
+    }
     closeQuietly(wasm);
     closeQuietly(git);
     closeQuietly(registry);

@@ -54,6 +54,58 @@ public interface NodeConfig {
   /** Local-cloud settings. */
   Dream dream();
 
+  /** Build settings ({@code jtau.build.*}); see docs/builds.md. */
+  Build build();
+
+  /** Settings of builds: sandbox, limits, concurrency. */
+  interface Build {
+    /**
+     * Run workflow scripts without the bubblewrap sandbox when {@code bwrap} is not installed
+     * (trusted single-user nodes only).
+     */
+    @WithDefault("false")
+    boolean allowUnsandboxed();
+
+    /** Grant the network to builds whose build file asks for it. */
+    @WithDefault("false")
+    boolean allowNetwork();
+
+    /** Builds of one project running at once. */
+    @WithDefault("2")
+    int perProject();
+
+    /** Builds running at once on this node. */
+    @WithDefault("4")
+    int concurrency();
+
+    /** Wall-time limit of one build (all steps), seconds. */
+    @WithDefault("600")
+    int wallTimeSeconds();
+
+    /** CPU-time limit of each build process, seconds. */
+    @WithDefault("600")
+    int cpuSeconds();
+
+    /** Size limit of the build output folder, MiB. */
+    @WithDefault("512")
+    long maxOutputMb();
+
+    /** Size limit of any one file a build writes, MiB. */
+    @WithDefault("1024")
+    long maxFileMb();
+
+    /** Processes a build may have at once. */
+    @WithDefault("256")
+    int maxProcesses();
+
+    /** Where fresh build folders are made (default: the system temp folder). */
+    Optional<String> workDir();
+
+    /** npm prefix where AssemblyScript is installed once. */
+    @WithDefault("${user.home}/.cache/jtau/npm")
+    String npmCache();
+  }
+
   /** Settings of {@code tau dream}. */
   interface Dream {
     /** Seed sample projects and write {@code dream.json}. */
