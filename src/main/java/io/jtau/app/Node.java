@@ -16,7 +16,10 @@ import io.jtau.reconcile.ReconcileListener;
 import io.jtau.reconcile.SafetyPass;
 import io.jtau.reconcile.WorkQueue;
 import io.jtau.registry.XodusRegistry;
+import io.jtau.runtime.gateway.BundleCache;
 import io.jtau.runtime.gateway.Gateway;
+import io.jtau.runtime.gateway.ProjectLimiter;
+import io.jtau.runtime.gateway.WebsiteServer;
 import io.jtau.runtime.wasm.CompiledModule;
 import io.jtau.runtime.wasm.WasmRuntime;
 import io.jtau.runtime.wasm.WasmRuntimeConfig;
@@ -69,6 +72,10 @@ public class Node {
   private BuildJobs buildJobs;
   private java.util.concurrent.ExecutorService buildExecutor;
   private Gateway gateway;
+  private BundleCache bundles;
+  private WebsiteServer websites;
+  private DomainAuthority authority;
+  private ProjectLimiter limiter;
   private WasmRuntime wasm;
   private StatusStore status;
   private ProjectReconciler reconciler;
@@ -156,7 +163,22 @@ public class Node {
             sandbox,
             BuildService.allBuilders(Path.of(bc.npmCache())),
             this::pin);
-    gateway = new Gateway();
+    bundles =
+        new BundleCache(
+            store,
+            dataDir.resolve("websites"),
+            256,
+            io.jtau.runtime.gateway.Bundle.Limits.defaults());
+    websites =
+        new WebsiteServer(
+            bundles, store, Compression.available(), WebsiteServer.Settings.defaults());
+    authority = new DomainAuthority(config.fqdn(), generatedSuffix(), this::verifiedClaim);
+    gateway = new Gateway(authority, bundles);
+    NodeConfig.Gateway gw = config.gateway();
+    limiter =
+        new ProjectLimiter(
+            new ProjectLimiter.Settings(gw.ratePerSecond(), gw.burst(), gw.maxConcurrent()),
+            System::nanoTime);
     wasm =
         new WasmRuntime(WasmRuntimeConfig.defaults().withCacheDir(dataDir.resolve("wasm-cache")));
     status = new StatusStore(clock);
@@ -179,7 +201,7 @@ public class Node {
             builds,
             this::prepare,
             gateway,
-            List.of(),
+            List.of(new WebsiteApplier(gateway, bundles)),
             status,
             clock,
             new ProjectReconciler.Settings(
@@ -366,6 +388,25 @@ public class Node {
 
   public Gateway gateway() {
     return gateway;
+  }
+
+  /** Serves website files from bundles. */
+  public WebsiteServer websites() {
+    return websites;
+  }
+
+  /** Opened website bundles. */
+  public BundleCache bundles() {
+    return bundles;
+  }
+
+  /** Per-project request admission. */
+  public ProjectLimiter limiter() {
+    return limiter;
+  }
+
+  private boolean verifiedClaim(String project, String host) {
+    return false;
   }
 
   public WasmRuntime wasm() {
