@@ -13,11 +13,16 @@ import io.jtau.reconcile.ReconcileListener;
 import io.jtau.reconcile.WorkQueue;
 import io.jtau.registry.XodusRegistry;
 import io.jtau.runtime.gateway.Gateway;
+import io.jtau.runtime.kv.KvStore;
+import io.jtau.runtime.pubsub.Broker;
 import io.jtau.runtime.wasm.CompiledModule;
+import io.jtau.runtime.wasm.GuestServices;
+import io.jtau.runtime.wasm.Invocation;
 import io.jtau.runtime.wasm.WasmRuntime;
 import io.jtau.runtime.wasm.WasmRuntimeConfig;
 import io.jtau.source.GitRepositories;
 import io.jtau.store.FileContentStore;
+import io.jtau.store.ObjectStorage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -35,8 +40,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -65,6 +73,11 @@ public class Node {
   private StatusStore status;
   private ProjectReconciler reconciler;
   private WorkQueue queue;
+  private KvStore kv;
+  private ObjectStorage objects;
+  private Broker broker;
+  private ExecutorService deliveries;
+  private DataPlane data;
   private volatile boolean started;
 
   void onStart(@Observes StartupEvent ev) {
@@ -103,6 +116,44 @@ public class Node {
     wasm =
         new WasmRuntime(WasmRuntimeConfig.defaults().withCacheDir(dataDir.resolve("wasm-cache")));
     status = new StatusStore(clock);
+    try {
+      kv = new KvStore(dataDir.resolve("kv"), KvStore.Settings.defaults(), named("kv-commit"));
+      objects = new ObjectStorage(dataDir.resolve("objects"), store);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the data stores", e);
+    }
+    deliveries =
+        new ThreadPoolExecutor(
+            32, 32, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named("pubsub"));
+    ((ThreadPoolExecutor) deliveries).allowCoreThreadTimeOut(true);
+    broker = new Broker(deliveries);
+    data =
+        new DataPlane(
+            kv,
+            objects,
+            broker,
+            new DataPlane.Runner() {
+              @Override
+              public void prepare(FunctionTarget target) throws Exception {
+                module(target.module());
+              }
+
+              @Override
+              public void invokePubSub(
+                  FunctionTarget t, GuestServices services, String topic, byte[] payload) {
+                try {
+                  var outcome =
+                      wasm.invokePubSub(
+                          module(t.module()), invocation(t, services), topic, payload);
+                  if (!outcome.ok()) {
+                    LOG.debugf("pubsub function %s failed: %s", t.name(), outcome.error());
+                  }
+                } catch (Exception e) {
+                  LOG.debugf("pubsub function %s failed: %s", t.name(), e.getMessage());
+                }
+              }
+            },
+            DataPlane.Settings.defaults());
     ProjectSources sources =
         new ProjectSources() {
           @Override
@@ -122,7 +173,7 @@ public class Node {
             builds,
             this::prepare,
             gateway,
-            List.of(),
+            List.of(data),
             status,
             clock,
             new ProjectReconciler.Settings(config.fqdn(), generatedSuffix(), config.devMode()));
@@ -181,6 +232,30 @@ public class Node {
   public CompiledModule module(io.jtau.model.Cid cid) throws Exception {
     Optional<CompiledModule> cached = wasm.cached(cid);
     return cached.isPresent() ? cached.get() : wasm.compile(cid, store.read(cid));
+  }
+
+  /** The invocation of a deployed function with the given backends. */
+  public static Invocation invocation(FunctionTarget t, GuestServices services) {
+    return new Invocation(
+        t.projectId(),
+        t.application() == null ? "" : t.application(),
+        t.resourceId(),
+        t.commit(),
+        t.key().branch(),
+        t.call(),
+        t.memoryBytes(),
+        t.timeoutNanos(),
+        services);
+  }
+
+  /** The data services a function of this project branch reaches through its guest ABI. */
+  public GuestServices guestServices(ProjectKey key) {
+    return data.services(key);
+  }
+
+  /** Databases, globals, object storages and pub/sub channels. */
+  public DataPlane data() {
+    return data;
   }
 
   /** Asks for a reconcile of every branch this node serves for the project. */
@@ -244,7 +319,11 @@ public class Node {
     }
     started = false;
     queue.close();
+    data.close();
+    deliveries.shutdownNow();
     closeQuietly(wasm);
+    closeQuietly(kv);
+    closeQuietly(objects);
     closeQuietly(git);
     closeQuietly(registry);
     closeQuietly(buildCache);

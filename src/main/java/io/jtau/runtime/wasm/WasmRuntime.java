@@ -350,6 +350,70 @@ public final class WasmRuntime implements AutoCloseable {
     return event.toResponse(ctx.log.text());
   }
 
+  /** What a pubsub invocation gave: success, or why it failed, and the guest's log. */
+  public record EventOutcome(boolean ok, String error, String log) {}
+
+  /**
+   * Runs the module's export {@code inv.call()} with a PubSub event (§3.3, §4.7) for a message on
+   * {@code topic} ({@code <projectHash>/<channel>}) in a fresh instance. The guest's result is
+   * ignored. Never throws for guest faults; blocks until the guest returns or the deadline passes.
+   */
+  public EventOutcome invokePubSub(
+      CompiledModule module, Invocation inv, String topic, byte[] data) {
+    Objects.requireNonNull(module, "module");
+    Objects.requireNonNull(inv, "inv");
+    long deadline = System.nanoTime() + inv.effectiveTimeoutNanos();
+    int cap = capPages(inv.memoryBytes());
+    if (module.initialPages() > cap) {
+      return new EventOutcome(false, "memory limit: module needs more pages than allowed", "");
+    }
+    MemoryLease lease = MemoryLease.tryOpen(budget, module.initialPages());
+    if (lease == null) {
+      return new EventOutcome(false, "guest memory budget exhausted", "");
+    }
+    InvocationContext ctx = new InvocationContext(inv, config, deadline, this::httpClient);
+    int eventId = ctx.addEvent(new PubSubEvent(topic, data.clone()));
+    AtomicBoolean started = new AtomicBoolean();
+    Future<Outcome> future;
+    try {
+      future =
+          workers.submit(
+              () -> {
+                if (!started.compareAndSet(false, true)) {
+                  return null;
+                }
+                try (lease) {
+                  return runGuest(module, ctx, lease, cap, eventId);
+                }
+              });
+    } catch (RejectedExecutionException busy) {
+      lease.close();
+      return new EventOutcome(false, "all guest workers are busy", "");
+    }
+    try {
+      Outcome o = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (o == null) {
+        return new EventOutcome(false, "cancelled", ctx.log.text());
+      }
+      return new EventOutcome(o.ok(), o.ok() ? "" : o.reason(), ctx.log.text());
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      if (started.compareAndSet(false, true)) {
+        lease.close();
+      }
+      return new EventOutcome(false, "timeout", ctx.log.text());
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      if (started.compareAndSet(false, true)) {
+        lease.close();
+      }
+      Thread.currentThread().interrupt();
+      return new EventOutcome(false, "interrupted", ctx.log.text());
+    } catch (ExecutionException | CancellationException e) {
+      return new EventOutcome(false, "host error", ctx.log.text());
+    }
+  }
+
   private synchronized java.net.http.HttpClient httpClient() {
     if (httpClient == null) {
       httpClient = HttpClientHost.newJdkClient();
