@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       HistoryCommand.class,
       ValidateCommand.class,
       StoreCommand.class,
+      DbCommand.class,
       RunCommand.class
     })
 public class TauCommand implements Runnable {
