@@ -20,13 +20,18 @@ import io.jtau.runtime.gateway.BundleCache;
 import io.jtau.runtime.gateway.Gateway;
 import io.jtau.runtime.gateway.ProjectLimiter;
 import io.jtau.runtime.gateway.WebsiteServer;
+import io.jtau.runtime.kv.KvStore;
+import io.jtau.runtime.pubsub.Broker;
 import io.jtau.runtime.wasm.CompiledModule;
+import io.jtau.runtime.wasm.GuestServices;
+import io.jtau.runtime.wasm.Invocation;
 import io.jtau.runtime.wasm.WasmRuntime;
 import io.jtau.runtime.wasm.WasmRuntimeConfig;
 import io.jtau.source.GitRepositories;
 import io.jtau.store.FileContentStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.jtau.store.ObjectStorage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -44,8 +49,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -84,6 +92,11 @@ public class Node {
   private java.util.concurrent.ScheduledExecutorService timers;
   private final java.util.Set<ProjectKey> agedKeys =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private KvStore kv;
+  private ObjectStorage objects;
+  private Broker broker;
+  private ExecutorService deliveries;
+  private DataPlane data;
   private volatile boolean started;
 
   void onStart(@Observes StartupEvent ev) {
@@ -182,6 +195,46 @@ public class Node {
     wasm =
         new WasmRuntime(WasmRuntimeConfig.defaults().withCacheDir(dataDir.resolve("wasm-cache")));
     status = new StatusStore(clock);
+    try {
+      kv = new KvStore(dataDir.resolve("kv"), KvStore.Settings.defaults(), named("kv-commit"));
+      objects = new ObjectStorage(dataDir.resolve("objects"), store);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the data stores", e);
+    }
+    deliveries =
+        new ThreadPoolExecutor(
+            32, 32, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named("pubsub"));
+    ((ThreadPoolExecutor) deliveries).allowCoreThreadTimeOut(true);
+    broker = new Broker(deliveries);
+    data =
+        new DataPlane(
+            kv,
+            objects,
+            broker,
+            new DataPlane.Runner() {
+              @Override
+              public void prepare(FunctionTarget target) throws Exception {
+                module(target.module());
+              }
+
+              @Override
+              public void invokePubSub(
+                  FunctionTarget t, GuestServices services, String topic, byte[] payload) {
+                try {
+                  var outcome =
+                      wasm.invokePubSub(
+                          module(t.module()),
+                          invocation(t, services),
+                          new io.jtau.runtime.wasm.PubSubMessage(topic, payload));
+                  if (!outcome.ok()) {
+                    LOG.debugf("pubsub function %s failed: %s", t.name(), outcome.reason());
+                  }
+                } catch (Exception e) {
+                  LOG.debugf("pubsub function %s failed: %s", t.name(), e.getMessage());
+                }
+              }
+            },
+            DataPlane.Settings.defaults());
     ProjectSources sources =
         new ProjectSources() {
           @Override
@@ -201,7 +254,7 @@ public class Node {
             builds,
             this::prepare,
             gateway,
-            List.of(new WebsiteApplier(gateway, bundles)),
+            List.of(new WebsiteApplier(gateway, bundles), data),
             status,
             clock,
             new ProjectReconciler.Settings(
@@ -346,6 +399,30 @@ public class Node {
     return cached.isPresent() ? cached.get() : wasm.compile(cid, store.read(cid));
   }
 
+  /** The invocation of a deployed function with the given backends. */
+  public static Invocation invocation(FunctionTarget t, GuestServices services) {
+    return new Invocation(
+        t.projectId(),
+        t.application() == null ? "" : t.application(),
+        t.resourceId(),
+        t.commit(),
+        t.key().branch(),
+        t.call(),
+        t.memoryBytes(),
+        t.timeoutNanos(),
+        services);
+  }
+
+  /** The data services a function of this project branch reaches through its guest ABI. */
+  public GuestServices guestServices(ProjectKey key) {
+    return data.services(key);
+  }
+
+  /** Databases, globals, object storages and pub/sub channels. */
+  public DataPlane data() {
+    return data;
+  }
+
   /** Asks for a reconcile of every branch this node serves for the project. */
   public void enqueueAllBranches(String project) {
     for (String b : config.branches()) {
@@ -436,7 +513,11 @@ public class Node {
     if (buildExecutor != null) {
       buildExecutor.shutdownNow();
     }
+    data.close();
+    deliveries.shutdownNow();
     closeQuietly(wasm);
+    closeQuietly(kv);
+    closeQuietly(objects);
     closeQuietly(git);
     closeQuietly(registry);
     closeQuietly(buildCache);

@@ -83,6 +83,38 @@ public final class NodeClient {
         HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody()));
   }
 
+  /** Sends a raw request and returns the body bytes; refusals become {@link NodeException}. */
+  public byte[] raw(String method, String path, byte[] body) throws NodeException {
+    HttpRequest.BodyPublisher pub =
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body);
+    HttpResponse<byte[]> r;
+    try {
+      r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + path))
+                  .timeout(Duration.ofSeconds(30))
+                  .method(method, pub)
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new NodeException("cannot reach the node at " + base + ": " + e.getMessage(), 2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NodeException("interrupted", 2);
+    }
+    if (r.statusCode() >= 300) {
+      String text = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).strip();
+      throw new NodeException(
+          r.statusCode() == 404
+              ? "not found: " + text
+              : "the node answered " + r.statusCode() + ": " + text,
+          1);
+    }
+    return r.body();
+  }
+
   /** GETs a plain-text document from the API. */
   public String text(String path) throws NodeException {
     HttpResponse<String> r;

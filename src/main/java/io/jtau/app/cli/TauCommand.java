@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       BuildsCommand.class,
       BuildCommand.class,
-      LogsCommand.class
+      LogsCommand.class,
+      DbCommand.class
     })
 public class TauCommand implements Runnable {
 
