@@ -40,6 +40,33 @@ final class HostState {
     this.ctx = ctx;
   }
 
+  private final Map<String, KeyValueStore> databasesByName = new HashMap<>();
+  private final Map<String, FileStorage> storagesByName = new HashMap<>();
+
+  /** A database opened once per name for this instance (JavaScript API). */
+  synchronized java.util.Optional<KeyValueStore> openDatabaseByName(String name) {
+    KeyValueStore db = databasesByName.get(name);
+    if (db == null) {
+      db = ctx.invocation.services().database(ctx.invocation, name).orElse(null);
+      if (db != null) {
+        databasesByName.put(name, db);
+      }
+    }
+    return java.util.Optional.ofNullable(db);
+  }
+
+  /** A storage opened once per name for this instance (JavaScript API). */
+  synchronized java.util.Optional<FileStorage> openStorageByName(String name, boolean create) {
+    FileStorage st = storagesByName.get(name);
+    if (st == null) {
+      st = ctx.invocation.services().storage(ctx.invocation, name, create).orElse(null);
+      if (st != null) {
+        storagesByName.put(name, st);
+      }
+    }
+    return java.util.Optional.ofNullable(st);
+  }
+
   synchronized int addDatabase(KeyValueStore store) {
     databases.put(nextDatabase, store);
     return nextDatabase++;

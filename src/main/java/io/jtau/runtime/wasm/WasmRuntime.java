@@ -116,7 +116,9 @@ public final class WasmRuntime implements AutoCloseable {
 
   /**
    * Parses, validates, links against this host and compiles the module, once per CID; later calls
-   * return the cached result. The caller guarantees that {@code cid} names {@code wasm}.
+   * return the cached result. The caller guarantees that {@code cid} names {@code wasm}. An
+   * artifact whose first line is {@code // jtau-js 1} is a JavaScript function instead (see
+   * docs/functions-js.md): it is compiled to QuickJS bytecode and served the same way.
    *
    * @throws WasmException when the module is malformed, invalid, imports something this host does
    *     not offer, or exceeds a node limit
@@ -167,6 +169,9 @@ public final class WasmRuntime implements AutoCloseable {
       throw new WasmException(
           WasmException.Phase.LIMIT,
           "module is " + wasm.length + " bytes, limit is " + config.maxModuleBytes());
+    }
+    if (JsEngine.isJs(wasm)) {
+      return new CompiledModule(cid, JsEngine.compile(wasm), wasm.length);
     }
     WasmModule module = parse(wasm);
     List<FunctionImport> functionImports = new ArrayList<>();
@@ -433,6 +438,18 @@ public final class WasmRuntime implements AutoCloseable {
   private Outcome runGuest(
       CompiledModule module, InvocationContext ctx, MemoryLease lease, int cap, int eventId) {
     String call = ctx.invocation.call();
+    if (module.isJavaScript()) {
+      try {
+        Object ev = ctx.event(eventId);
+        if (!(ev instanceof HttpEvent http)) {
+          return Outcome.fail(500, "JavaScript functions serve HTTP events only");
+        }
+        module.js().run(ctx, http, lease, cap);
+        return Outcome.OK;
+      } catch (Throwable t) {
+        return classify(t, ctx);
+      }
+    }
     if (!module.exports().contains(call)) {
       return Outcome.fail(500, "missing export: " + call);
     }
