@@ -28,6 +28,7 @@ final class HostCatalog {
     SdkFamilies.register(all);
     P2PHost.register(all);
     StorageHost.register(all);
+    DnsHost.register(all);
     Map<String, HostSpec> m = new HashMap<>();
     for (HostSpec s : all) {
       if (m.put(key(s.module(), s.name()), s) != null) {

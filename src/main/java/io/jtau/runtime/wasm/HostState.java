@@ -193,6 +193,18 @@ final class HostState {
     return currentVersions.get(file);
   }
 
+  private final Map<Integer, DnsHost.Resolver> resolvers = new HashMap<>();
+  private int nextResolver;
+
+  synchronized int addResolver(DnsHost.Resolver r) {
+    resolvers.put(nextResolver, r);
+    return nextResolver++;
+  }
+
+  synchronized DnsHost.Resolver resolver(long id) {
+    return resolvers.get((int) id);
+  }
+
   synchronized int addDatabase(KeyValueStore store) {
     databases.put(nextDatabase, store);
     return nextDatabase++;

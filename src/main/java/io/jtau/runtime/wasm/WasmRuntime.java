@@ -82,8 +82,17 @@ public final class WasmRuntime implements AutoCloseable {
   private final com.dylibso.chicory.compiler.Cache diskCache;
   private java.net.http.HttpClient httpClient;
 
+  private final GuestDns.Factory dns;
+
+  /** A runtime whose guests resolve DNS with the system configuration (dnsjava). */
   public WasmRuntime(WasmRuntimeConfig config) {
+    this(config, new DnsJavaResolvers());
+  }
+
+  /** A runtime whose guests' DNS lookups (§3.11) go through {@code dns}. */
+  public WasmRuntime(WasmRuntimeConfig config, GuestDns.Factory dns) {
     this.config = Objects.requireNonNull(config, "config");
+    this.dns = Objects.requireNonNull(dns, "dns");
     this.budget = new MemoryBudget(config.budgetPages());
     AtomicInteger n = new AtomicInteger();
     this.threads =
@@ -348,7 +357,7 @@ public final class WasmRuntime implements AutoCloseable {
     if (lease == null) {
       return new Run(Outcome.fail(503, "guest memory budget exhausted"), "");
     }
-    InvocationContext ctx = new InvocationContext(inv, config, deadline, this::httpClient);
+    InvocationContext ctx = new InvocationContext(inv, config, deadline, this::httpClient, dns);
     int eventId = ctx.addEvent(event);
     AtomicBoolean started = new AtomicBoolean();
     Future<Outcome> future;
