@@ -27,6 +27,8 @@ final class HostCatalog {
     EventHost.register(all);
     SdkFamilies.register(all);
     P2PHost.register(all);
+    StorageHost.register(all);
+    DnsHost.register(all);
     Map<String, HostSpec> m = new HashMap<>();
     for (HostSpec s : all) {
       if (m.put(key(s.module(), s.name()), s) != null) {

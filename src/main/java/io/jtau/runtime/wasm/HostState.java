@@ -40,6 +40,171 @@ final class HostState {
     this.ctx = ctx;
   }
 
+  private final Map<String, KeyValueStore> databasesByName = new HashMap<>();
+  private final Map<String, FileStorage> storagesByName = new HashMap<>();
+
+  /** A database opened once per name for this instance (JavaScript API). */
+  synchronized java.util.Optional<KeyValueStore> openDatabaseByName(String name) {
+    KeyValueStore db = databasesByName.get(name);
+    if (db == null) {
+      db = ctx.invocation.services().database(ctx.invocation, name).orElse(null);
+      if (db != null) {
+        databasesByName.put(name, db);
+      }
+    }
+    return java.util.Optional.ofNullable(db);
+  }
+
+  /** A storage opened once per name for this instance (JavaScript API). */
+  synchronized java.util.Optional<FileStorage> openStorageByName(String name, boolean create) {
+    FileStorage st = storagesByName.get(name);
+    if (st == null) {
+      st = ctx.invocation.services().storage(ctx.invocation, name, create).orElse(null);
+      if (st != null) {
+        storagesByName.put(name, st);
+      }
+    }
+    return java.util.Optional.ofNullable(st);
+  }
+
+  private final Map<Integer, FileStorage> storages = new HashMap<>();
+  private int nextStorage;
+  private final Map<Integer, Map<Integer, Scratch>> storageFiles = new HashMap<>();
+  private final Map<Integer, Integer> nextFd = new HashMap<>();
+  private final Map<Integer, Scratch> contents = new HashMap<>();
+  private int nextContent;
+  private final Map<String, String> currentVersions = new HashMap<>();
+
+  /**
+   * A readable, writable, seekable byte buffer: an opened storage file or a scratch content. The
+   * CID it was opened from, if any, is what {@code contentFileCid} reports.
+   */
+  static final class Scratch {
+    final byte[] openedFrom;
+    private byte[] data = new byte[0];
+    private int length;
+    private int pos;
+
+    Scratch(byte[] openedFrom) {
+      this.openedFrom = openedFrom;
+    }
+
+    synchronized void reset(byte[] bytes) {
+      data = bytes.clone();
+      length = bytes.length;
+      pos = 0;
+    }
+
+    synchronized void seekEnd() {
+      pos = length;
+    }
+
+    /** Up to {@code max} bytes from the position; empty at the end. */
+    synchronized byte[] read(int max) {
+      int n = Math.max(0, Math.min(max, length - pos));
+      byte[] out = java.util.Arrays.copyOfRange(data, pos, pos + n);
+      pos += n;
+      return out;
+    }
+
+    /** Writes at the position, growing as needed; false past {@code limit} bytes. */
+    synchronized boolean write(byte[] b, int limit) {
+      long end = (long) pos + b.length;
+      if (end > limit) {
+        return false;
+      }
+      if (end > data.length) {
+        data =
+            java.util.Arrays.copyOf(data, (int) Math.max(end, Math.min(limit, data.length * 2L)));
+      }
+      System.arraycopy(b, 0, data, pos, b.length);
+      pos = (int) end;
+      length = Math.max(length, pos);
+      return true;
+    }
+
+    /** Moves the position (whence 0 start, 1 current, 2 end); -1 when the result is invalid. */
+    synchronized long seek(long offset, int whence) {
+      long base = whence == 0 ? 0 : whence == 1 ? pos : length;
+      long target = base + offset;
+      if (target < 0 || target > Integer.MAX_VALUE) {
+        return -1;
+      }
+      if (target > data.length) {
+        data = java.util.Arrays.copyOf(data, (int) target);
+      }
+      pos = (int) target;
+      return target;
+    }
+
+    synchronized byte[] all() {
+      byte[] out = java.util.Arrays.copyOf(data, length);
+      pos = length;
+      return out;
+    }
+  }
+
+  synchronized int addStorage(FileStorage st) {
+    storages.put(nextStorage, st);
+    return nextStorage++;
+  }
+
+  synchronized FileStorage storage(long id) {
+    return storages.get((int) id);
+  }
+
+  /** Allocates the next fd of that storage handle (ids per storage, from 0). */
+  synchronized int addFile(long storageId, Scratch file) {
+    int sid = (int) storageId;
+    int fd = nextFd.getOrDefault(sid, 0);
+    nextFd.put(sid, fd + 1);
+    storageFiles.computeIfAbsent(sid, k -> new HashMap<>()).put(fd, file);
+    return fd;
+  }
+
+  synchronized Scratch file(long storageId, long fd) {
+    Map<Integer, Scratch> files = storageFiles.get((int) storageId);
+    return files == null ? null : files.get((int) fd);
+  }
+
+  synchronized Scratch removeFile(long storageId, long fd) {
+    Map<Integer, Scratch> files = storageFiles.get((int) storageId);
+    return files == null ? null : files.remove((int) fd);
+  }
+
+  synchronized int addContent(Scratch c) {
+    contents.put(nextContent, c);
+    return nextContent++;
+  }
+
+  synchronized Scratch content(long id) {
+    return contents.get((int) id);
+  }
+
+  synchronized Scratch removeContent(long id) {
+    return contents.remove((int) id);
+  }
+
+  synchronized void currentVersion(String file, String version) {
+    currentVersions.put(file, version);
+  }
+
+  synchronized String currentVersion(String file) {
+    return currentVersions.get(file);
+  }
+
+  private final Map<Integer, DnsHost.Resolver> resolvers = new HashMap<>();
+  private int nextResolver;
+
+  synchronized int addResolver(DnsHost.Resolver r) {
+    resolvers.put(nextResolver, r);
+    return nextResolver++;
+  }
+
+  synchronized DnsHost.Resolver resolver(long id) {
+    return resolvers.get((int) id);
+  }
+
   synchronized int addDatabase(KeyValueStore store) {
     databases.put(nextDatabase, store);
     return nextDatabase++;

@@ -24,7 +24,12 @@ public final class InMemoryGuestServices implements GuestServices {
   private final List<Map.Entry<String, byte[]>> publications = new ArrayList<>();
   private final List<String> webSocketChannels;
   private final boolean persistent;
+  private final boolean unixFsCids;
+  private final long storageCapacity;
   private final Map<List<String>, KeyValueStore> databases = new HashMap<>();
+  private final Map<List<String>, FileStorage> storages = new HashMap<>();
+  private final Map<String, byte[]> contents = new HashMap<>();
+  private final ContentStore contentStore = new MapContentStore();
   private final List<String> p2pSent = new ArrayList<>();
 
   public InMemoryGuestServices() {
@@ -33,12 +38,27 @@ public final class InMemoryGuestServices implements GuestServices {
 
   /** A backend where the given channels have WebSocket enabled. */
   public InMemoryGuestServices(List<String> webSocketChannels) {
-    this(webSocketChannels, false);
+    this(webSocketChannels, false, false, 1L << 20);
   }
 
-  private InMemoryGuestServices(List<String> webSocketChannels, boolean persistent) {
+  private InMemoryGuestServices(
+      List<String> webSocketChannels,
+      boolean persistent,
+      boolean unixFsCids,
+      long storageCapacity) {
     this.webSocketChannels = List.copyOf(webSocketChannels);
     this.persistent = persistent;
+    this.unixFsCids = unixFsCids;
+    this.storageCapacity = storageCapacity;
+  }
+
+  /**
+   * A copy of this configuration (not of the data) whose storages and content store compute
+   * production CIDs (CIDv1 dag-pb UnixFS, §5.3) instead of tau's raw test CIDs, with the given
+   * storage capacity in bytes.
+   */
+  public InMemoryGuestServices withUnixFsCids(long storageCapacity) {
+    return new InMemoryGuestServices(webSocketChannels, persistent, true, storageCapacity);
   }
 
   /**
@@ -46,7 +66,7 @@ public final class InMemoryGuestServices implements GuestServices {
    * guest of one project can never reach another project's store by naming it.
    */
   public static InMemoryGuestServices persistent() {
-    return new InMemoryGuestServices(List.of(), true);
+    return new InMemoryGuestServices(List.of(), true, false, 1L << 20);
   }
 
   @Override
@@ -58,6 +78,46 @@ public final class InMemoryGuestServices implements GuestServices {
         databases.computeIfAbsent(
             List.of(inv.project(), inv.application(), name),
             k -> new InMemoryKeyValueStore(1L << 30)));
+  }
+
+  @Override
+  public synchronized Optional<FileStorage> storage(Invocation inv, String name, boolean create) {
+    if (!persistent) {
+      // §5.3 test store: fresh and empty for every storageNew/storageGet
+      return Optional.of(new InMemoryFileStorage(storageCapacity, unixFsCids, contentStore));
+    }
+    List<String> key = List.of(inv.project(), inv.application(), name);
+    FileStorage existing = storages.get(key);
+    if (existing == null && create) {
+      existing = new InMemoryFileStorage(storageCapacity, unixFsCids, contentStore);
+      storages.put(key, existing);
+    }
+    return Optional.ofNullable(existing);
+  }
+
+  @Override
+  public Optional<ContentStore> content(Invocation inv) {
+    return Optional.of(contentStore);
+  }
+
+  /** Content by CID, shared by every storage of this backend. */
+  private final class MapContentStore implements ContentStore {
+    @Override
+    public byte[] add(byte[] data) {
+      byte[] cid = unixFsCids ? Cids.unixFs(data) : Cids.raw(data);
+      synchronized (InMemoryGuestServices.this) {
+        contents.put(java.util.HexFormat.of().formatHex(cid), data.clone());
+      }
+      return cid;
+    }
+
+    @Override
+    public byte[] get(byte[] cid) {
+      synchronized (InMemoryGuestServices.this) {
+        byte[] b = contents.get(java.util.HexFormat.of().formatHex(cid));
+        return b == null ? null : b.clone();
+      }
+    }
   }
 
   @Override

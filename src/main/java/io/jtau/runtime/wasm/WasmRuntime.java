@@ -82,8 +82,17 @@ public final class WasmRuntime implements AutoCloseable {
   private final com.dylibso.chicory.compiler.Cache diskCache;
   private java.net.http.HttpClient httpClient;
 
+  private final GuestDns.Factory dns;
+
+  /** A runtime whose guests resolve DNS with the system configuration (dnsjava). */
   public WasmRuntime(WasmRuntimeConfig config) {
+    this(config, new DnsJavaResolvers());
+  }
+
+  /** A runtime whose guests' DNS lookups (§3.11) go through {@code dns}. */
+  public WasmRuntime(WasmRuntimeConfig config, GuestDns.Factory dns) {
     this.config = Objects.requireNonNull(config, "config");
+    this.dns = Objects.requireNonNull(dns, "dns");
     this.budget = new MemoryBudget(config.budgetPages());
     AtomicInteger n = new AtomicInteger();
     this.threads =
@@ -116,7 +125,9 @@ public final class WasmRuntime implements AutoCloseable {
 
   /**
    * Parses, validates, links against this host and compiles the module, once per CID; later calls
-   * return the cached result. The caller guarantees that {@code cid} names {@code wasm}.
+   * return the cached result. The caller guarantees that {@code cid} names {@code wasm}. An
+   * artifact whose first line is {@code // jtau-js 1} is a JavaScript function instead (see
+   * docs/functions-js.md): it is compiled to QuickJS bytecode and served the same way.
    *
    * @throws WasmException when the module is malformed, invalid, imports something this host does
    *     not offer, or exceeds a node limit
@@ -167,6 +178,9 @@ public final class WasmRuntime implements AutoCloseable {
       throw new WasmException(
           WasmException.Phase.LIMIT,
           "module is " + wasm.length + " bytes, limit is " + config.maxModuleBytes());
+    }
+    if (JsEngine.isJs(wasm)) {
+      return new CompiledModule(cid, JsEngine.compile(wasm), wasm.length);
     }
     WasmModule module = parse(wasm);
     List<FunctionImport> functionImports = new ArrayList<>();
@@ -343,7 +357,7 @@ public final class WasmRuntime implements AutoCloseable {
     if (lease == null) {
       return new Run(Outcome.fail(503, "guest memory budget exhausted"), "");
     }
-    InvocationContext ctx = new InvocationContext(inv, config, deadline, this::httpClient);
+    InvocationContext ctx = new InvocationContext(inv, config, deadline, this::httpClient, dns);
     int eventId = ctx.addEvent(event);
     AtomicBoolean started = new AtomicBoolean();
     Future<Outcome> future;
@@ -433,6 +447,18 @@ public final class WasmRuntime implements AutoCloseable {
   private Outcome runGuest(
       CompiledModule module, InvocationContext ctx, MemoryLease lease, int cap, int eventId) {
     String call = ctx.invocation.call();
+    if (module.isJavaScript()) {
+      try {
+        Object ev = ctx.event(eventId);
+        if (!(ev instanceof HttpEvent http)) {
+          return Outcome.fail(500, "JavaScript functions serve HTTP events only");
+        }
+        module.js().run(ctx, http, lease, cap);
+        return Outcome.OK;
+      } catch (Throwable t) {
+        return classify(t, ctx);
+      }
+    }
     if (!module.exports().contains(call)) {
       return Outcome.fail(500, "missing export: " + call);
     }
