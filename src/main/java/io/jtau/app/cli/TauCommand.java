@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       HistoryCommand.class,
       ValidateCommand.class,
       StoreCommand.class,
-      RunCommand.class
+      RunCommand.class,
+      ProjectCommand.class
     })
 public class TauCommand implements Runnable {
 
