@@ -53,7 +53,11 @@ public final class CommitSignatures {
           PGPUtil.getDecoderStream(new ByteArrayInputStream(k.getBytes(StandardCharsets.UTF_8)))) {
         PGPPublicKeyRingCollection c =
             new PGPPublicKeyRingCollection(in, new JcaKeyFingerprintCalculator());
+        int before = rings.size();
         c.getKeyRings().forEachRemaining(rings::add);
+        if (rings.size() == before) {
+          throw new IllegalArgumentException("empty");
+        }
       } catch (IOException | PGPException | RuntimeException e) {
         throw new IllegalArgumentException(
             "allowed signer #" + (i + 1) + " is not an armored OpenPGP public key");
