@@ -27,11 +27,16 @@ import io.jtau.runtime.wasm.GuestServices;
 import io.jtau.runtime.wasm.Invocation;
 import io.jtau.runtime.wasm.WasmRuntime;
 import io.jtau.runtime.wasm.WasmRuntimeConfig;
+import io.jtau.source.GitHostApi;
 import io.jtau.source.GitRepositories;
+import io.jtau.source.MirrorSync;
+import io.jtau.source.NodeKey;
+import io.jtau.source.ProjectStore;
+import io.jtau.source.RepoUrlGuard;
 import io.jtau.store.FileContentStore;
+import io.jtau.store.ObjectStorage;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.jtau.store.ObjectStorage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -43,6 +48,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -56,6 +62,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -69,6 +76,9 @@ public class Node {
   private static final Logger LOG = Logger.getLogger(Node.class);
 
   @Inject NodeConfig config;
+  @Inject SourcesConfig sourcesConfig;
+  @Inject GithubConfig githubConfig;
+  @Inject HttpPort httpPort;
   @Inject MeterRegistry meters;
 
   private Path dataDir;
@@ -97,6 +107,11 @@ public class Node {
   private Broker broker;
   private ExecutorService deliveries;
   private DataPlane data;
+  private ProjectStore projectStore;
+  private ProjectRegistry projects;
+  private java.util.concurrent.ScheduledExecutorService sourcesTimer;
+  private java.util.concurrent.ExecutorService fetchers;
+  private java.util.concurrent.ExecutorService statusReporter;
   private volatile boolean started;
 
   void onStart(@Observes StartupEvent ev) {
@@ -235,16 +250,24 @@ public class Node {
               }
             },
             DataPlane.Settings.defaults());
+    startProjects(clock);
+    GitHostApi hostApi = new GitHostApi();
+    statusReporter = Executors.newSingleThreadExecutor(named("commit-status"));
+    CommitStatusSink statusSink = new CommitStatusSink(status, projects, hostApi, statusReporter);
     ProjectSources sources =
         new ProjectSources() {
           @Override
           public Optional<SourceRepository> config(String project) {
-            return git.find(project, "config").map(r -> r);
+            Optional<SourceRepository> hosted = git.find(project, "config").map(r -> r);
+            return hosted.isPresent() ? hosted : projects.config(project);
           }
 
           @Override
           public Optional<SourceRepository> code(String project) {
-            return git.find(project, "code").map(r -> r);
+            if (git.find(project, "config").isPresent()) {
+              return git.find(project, "code").map(r -> r);
+            }
+            return projects.code(project);
           }
         };
     reconciler =
@@ -255,7 +278,7 @@ public class Node {
             this::prepare,
             gateway,
             List.of(new WebsiteApplier(gateway, bundles), data),
-            status,
+            statusSink,
             clock,
             new ProjectReconciler.Settings(
                 config.fqdn(), generatedSuffix(), config.devMode(), config.branches()));
@@ -310,6 +333,7 @@ public class Node {
             new Random());
     started = true;
     safetyPass.start();
+    projects.start();
     knownKeys().forEach(queue::enqueue);
     LOG.infof("node started in %d ms, data in %s", (System.nanoTime() - t0) / 1_000_000, dataDir);
   }
@@ -364,6 +388,64 @@ public class Node {
   /** The safety pass (for tests and status). */
   public SafetyPass safetyPass() {
     return safetyPass;
+  }
+
+  /** Opens the registered remote projects (their mirrors start fetching once the queue runs). */
+  private void startProjects(Clock clock) {
+    SecureRandom random = new SecureRandom();
+    NodeKey key;
+    try {
+      key = NodeKey.loadOrCreate(dataDir.resolve("node.key"), random);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the node key", e);
+    }
+    projectStore = new ProjectStore(dataDir.resolve("projects"));
+    Supplier<String> publicUrl =
+        () ->
+            sourcesConfig
+                .publicUrl()
+                .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
+                .orElseGet(() -> "http://localhost:" + httpPort.get());
+    RepoUrlGuard guard = RepoUrlGuard.system(sourcesConfig.allowPrivate(), this::ownOrigins);
+    sourcesTimer = Executors.newSingleThreadScheduledExecutor(named("mirror-timer"));
+    fetchers =
+        Executors.newFixedThreadPool(Math.max(1, sourcesConfig.fetchThreads()), named("fetch"));
+    projects =
+        new ProjectRegistry(
+            new ProjectRegistry.Settings(
+                dataDir,
+                config.branches(),
+                Duration.ofSeconds(sourcesConfig.pollSeconds()),
+                Duration.ofSeconds(Math.max(1, sourcesConfig.fetchTimeoutSeconds())),
+                Duration.ofMillis(Math.max(1, sourcesConfig.retryFirstMillis())),
+                Duration.ofSeconds(Math.max(1, sourcesConfig.retryMaxSeconds())),
+                githubConfig.apiUrl(),
+                publicUrl),
+            key,
+            projectStore,
+            guard,
+            new GitHostApi(),
+            new MirrorSync.Settings(
+                Duration.ofSeconds(sourcesConfig.pollSeconds()),
+                Duration.ofMillis(Math.max(1, sourcesConfig.retryFirstMillis())),
+                Duration.ofSeconds(Math.max(1, sourcesConfig.retryMaxSeconds()))),
+            sourcesTimer,
+            fetchers,
+            random,
+            clock,
+            status,
+            k -> {
+              if (queue != null) {
+                queue.enqueue(k);
+              }
+            },
+            name -> git.find(name, "config").isPresent());
+  }
+
+  /** Origins of this node's own Git server, which remote projects may use over plain http. */
+  private List<String> ownOrigins() {
+    int port = httpPort.get();
+    return List.of("http://127.0.0.1:" + port, "http://localhost:" + port, "http://[::1]:" + port);
   }
 
   private static String summary(ReconcileResult r) {
@@ -502,6 +584,11 @@ public class Node {
     return queue;
   }
 
+  /** The registered remote projects. */
+  public ProjectRegistry projects() {
+    return projects;
+  }
+
   synchronized void close() {
     if (!started) {
       return;
@@ -515,6 +602,13 @@ public class Node {
     }
     data.close();
     deliveries.shutdownNow();
+    closeQuietly(projects);
+    if (sourcesTimer != null) {
+      sourcesTimer.shutdownNow();
+      fetchers.shutdownNow();
+      statusReporter.shutdownNow();
+    }
+    closeQuietly(projectStore);
     closeQuietly(wasm);
     closeQuietly(kv);
     closeQuietly(objects);

@@ -200,6 +200,19 @@ public final class NodeClient {
     }
   }
 
+  /** POSTs a JSON document to the API and returns the JSON answer. */
+  public JsonNode post(String path, JsonNode body) throws NodeException {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+  }
+
+  /** DELETEs a resource of the API and returns the JSON answer. */
+  public JsonNode delete(String path) throws NodeException {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+  }
+
   private JsonNode send(HttpRequest.Builder b) throws NodeException {
     HttpResponse<String> r;
     try {

@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
       BuildsCommand.class,
       BuildCommand.class,
       LogsCommand.class,
-      DbCommand.class
+      DbCommand.class,
+      ProjectCommand.class
     })
 public class TauCommand implements Runnable {
 
