@@ -1,5 +1,11 @@
 package io.jtau.app;
 
+import io.jtau.access.AuditLog;
+import io.jtau.access.FailureLimiter;
+import io.jtau.access.Redactor;
+import io.jtau.access.SecretBox;
+import io.jtau.access.TokenStore;
+import io.jtau.access.Tokens;
 import io.jtau.build.BuildCache;
 import io.jtau.build.BuildService;
 import io.jtau.model.FunctionTarget;
@@ -27,8 +33,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -65,6 +73,13 @@ public class Node {
   private StatusStore status;
   private ProjectReconciler reconciler;
   private WorkQueue queue;
+  private Path operatorTokenFile;
+  private TokenStore tokens;
+  private AuditLog audit;
+  private SecretBox secrets;
+  private Redactor redactor;
+  private FailureLimiter authFailures;
+  private LogRedaction logRedaction;
   private volatile boolean started;
 
   void onStart(@Observes StartupEvent ev) {
@@ -90,6 +105,29 @@ public class Node {
       throw new UncheckedIOException("cannot prepare data folder " + dataDir, e);
     }
     Clock clock = Clock.systemUTC();
+    SecureRandom random = new SecureRandom();
+    redactor = new Redactor();
+    logRedaction = LogRedaction.install(redactor);
+    try {
+      operatorTokenFile = resolveOperatorTokenFile();
+      String operatorToken = Files.readString(operatorTokenFile, StandardCharsets.UTF_8).strip();
+      if (!Tokens.wellFormed(operatorToken)) {
+        throw new IllegalStateException(
+            operatorTokenFile + ": not an operator token (expected jtau_ and 43 characters)");
+      }
+      tokens = new TokenStore(dataDir.resolve("access"), operatorToken, clock, random);
+      secrets = SecretBox.open(dataDir.resolve("keys").resolve("node.key"), random);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the node's keys", e);
+    }
+    audit = new AuditLog(dataDir.resolve("audit"), clock, redactor);
+    authFailures =
+        new FailureLimiter(
+            clock,
+            config.access().maxAuthFailures(),
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(config.access().coolDownSeconds()),
+            10_000);
     git = new GitRepositories(dataDir.resolve("git"));
     registry = new XodusRegistry(dataDir.resolve("registry"), config.retainSnapshots());
     try {
@@ -123,7 +161,7 @@ public class Node {
             this::prepare,
             gateway,
             List.of(),
-            status,
+            new AuditingStatusSink(status, redactor, audit, registry),
             clock,
             new ProjectReconciler.Settings(config.fqdn(), generatedSuffix(), config.devMode()));
     Timer.Builder timer = Timer.builder("jtau.reconcile.duration").publishPercentiles(0.5, 0.95);
@@ -183,6 +221,28 @@ public class Node {
     return cached.isPresent() ? cached.get() : wasm.compile(cid, store.read(cid));
   }
 
+  /**
+   * The operator token's file: the configured one (it must exist), else {@code
+   * <data>/keys/operator.token}, created with a new token (mode 0600) when missing.
+   */
+  private Path resolveOperatorTokenFile() throws IOException {
+    Optional<String> configured = config.access().operatorTokenFile();
+    if (configured.isPresent()) {
+      Path p = Path.of(configured.get());
+      if (!Files.isRegularFile(p)) {
+        throw new IllegalStateException(
+            "jtau.access.operator-token-file: " + p + " does not exist (tau config generate)");
+      }
+      return p;
+    }
+    Path p = dataDir.resolve("keys").resolve("operator.token");
+    if (!Files.exists(p)) {
+      Files.createDirectories(p.getParent());
+      SecretBox.writePrivate(p, Tokens.generate(new SecureRandom()) + "\n");
+    }
+    return p;
+  }
+
   /** Asks for a reconcile of every branch this node serves for the project. */
   public void enqueueAllBranches(String project) {
     for (String b : config.branches()) {
@@ -238,6 +298,41 @@ public class Node {
     return queue;
   }
 
+  /** The file holding the operator token (mode 0600). */
+  public Path operatorTokenFile() {
+    return operatorTokenFile;
+  }
+
+  /** Project tokens and access settings. */
+  public TokenStore tokens() {
+    return tokens;
+  }
+
+  /** The audit log. */
+  public AuditLog audit() {
+    return audit;
+  }
+
+  /** Encrypts secrets at rest with the node key. */
+  public SecretBox secrets() {
+    return secrets;
+  }
+
+  /** Removes tokens and registered secrets from texts; register every secret the node learns. */
+  public Redactor redactor() {
+    return redactor;
+  }
+
+  /** Authentication failures per client address. */
+  public FailureLimiter authFailures() {
+    return authFailures;
+  }
+
+  /** Whether the node finished starting (requests before that are refused with 503). */
+  public boolean started() {
+    return started;
+  }
+
   synchronized void close() {
     if (!started) {
       return;
@@ -249,6 +344,11 @@ public class Node {
     closeQuietly(registry);
     closeQuietly(buildCache);
     closeQuietly(store);
+    closeQuietly(tokens);
+    closeQuietly(audit);
+    if (logRedaction != null) {
+      logRedaction.uninstall();
+    }
   }
 
   private static void closeQuietly(AutoCloseable c) {

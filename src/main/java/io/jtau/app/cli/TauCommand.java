@@ -22,7 +22,10 @@ import picocli.CommandLine.Command;
       HistoryCommand.class,
       ValidateCommand.class,
       StoreCommand.class,
-      RunCommand.class
+      RunCommand.class,
+      TokenCommand.class,
+      AccessCommand.class,
+      AuditCommand.class
     })
 public class TauCommand implements Runnable {
 

@@ -141,6 +141,7 @@ class ConfigCommandTest {
             "/d",
             null,
             null,
+            null,
             null);
     if (problem == null) {
       assertThat(s.problems()).isEmpty();
