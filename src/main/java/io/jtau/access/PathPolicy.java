@@ -131,6 +131,12 @@ public final class PathPolicy {
               Scope.READ,
               null),
           new Row("GET", "/api/builds/" + ID + "(/.*)?", Kind.LOOKUP, Scope.READ, "build"),
+          new Row(
+              "POST",
+              "/api/builds/" + ID + "/(cancel|retry)/?",
+              Kind.LOOKUP,
+              Scope.DEPLOY,
+              "build"),
           new Row("*", "/api/tokens(/.*)?", Kind.OPERATOR, null, null),
           new Row("GET", "/api/audit/?", Kind.OPERATOR, null, null),
           new Row("*", "/api/dream(/.*)?", Kind.OPERATOR, null, null),

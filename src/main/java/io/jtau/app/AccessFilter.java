@@ -33,7 +33,7 @@ public class AccessFilter {
   public static final String PRINCIPAL = "jtau.principal";
 
   /** Route order: after {@link GatewayRoutes} (public hosts), before REST, servlets and metrics. */
-  static final int ORDER = Integer.MIN_VALUE + 200;
+  static final int ORDER = Integer.MIN_VALUE + 150;
 
   @Inject Node node;
   @Inject Instance<ProjectOfBuild> buildLookup;

@@ -67,7 +67,8 @@ class PathPolicyTest {
           GET    | /api/projects/..%2Fb/status               | invalid
           GET    | /api/builds/b123                          | read@build:b123
           GET    | /api/builds/b123/logs                     | read@build:b123
-          POST   | /api/builds/b123/cancel                   | operator
+          POST   | /api/builds/b123/cancel                   | deploy@build:b123
+          POST   | /api/builds/b123/delete                   | operator
           GET    | /api/builds                               | operator
           GET    | /api/tokens                               | operator
           POST   | /api/tokens                               | operator

@@ -111,6 +111,15 @@ public final class NodeClient {
     return base;
   }
 
+  /** A request to the API carrying the token, if any. */
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return b;
+  }
+
   /** Whether a token will be presented. */
   public boolean hasToken() {
     return token != null;
@@ -119,7 +128,7 @@ public final class NodeClient {
   /** POSTs a JSON body and returns the JSON answer. */
   public JsonNode post(String path, Object body) throws NodeException {
     return send(
-        HttpRequest.newBuilder(URI.create(base + path))
+        request(path)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json(body))));
   }
@@ -127,14 +136,9 @@ public final class NodeClient {
   /** PUTs a JSON body and returns the JSON answer. */
   public JsonNode put(String path, Object body) throws NodeException {
     return send(
-        HttpRequest.newBuilder(URI.create(base + path))
+        request(path)
             .header("Content-Type", "application/json")
             .PUT(HttpRequest.BodyPublishers.ofString(json(body))));
-  }
-
-  /** DELETEs and returns the JSON answer. */
-  public JsonNode delete(String path) throws NodeException {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
   }
 
   private static String json(Object body) throws NodeException {
@@ -147,21 +151,143 @@ public final class NodeClient {
 
   /** GETs a JSON document from the API. */
   public JsonNode get(String path) throws NodeException {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    return send(request(path).GET());
   }
 
   /** POSTs to the API and returns the JSON answer. */
   public JsonNode post(String path) throws NodeException {
+    return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  /** Sends a raw request and returns the body bytes; refusals become {@link NodeException}. */
+  public byte[] raw(String method, String path, byte[] body) throws NodeException {
+    HttpRequest.BodyPublisher pub =
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body);
+    HttpResponse<byte[]> r;
+    try {
+      r =
+          http.send(
+              request(path).timeout(Duration.ofSeconds(30)).method(method, pub).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new NodeException("cannot reach the node at " + base + ": " + e.getMessage(), 2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NodeException("interrupted", 2);
+    }
+    if (r.statusCode() >= 300) {
+      String text = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).strip();
+      refusal(r.statusCode(), text);
+      throw new NodeException(
+          r.statusCode() == 404
+              ? "not found: " + text
+              : "the node answered " + r.statusCode() + ": " + text,
+          1);
+    }
+    return r.body();
+  }
+
+  /** GETs a plain-text document from the API. */
+  public String text(String path) throws NodeException {
+    HttpResponse<String> r;
+    try {
+      r =
+          http.send(
+              request(path)
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Accept", "text/plain")
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new NodeException("cannot reach the node at " + base + ": " + e.getMessage(), 2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NodeException("interrupted", 2);
+    }
+    check(r.statusCode(), r.body());
+    return r.body();
+  }
+
+  /**
+   * Reads a Server-Sent Events stream, giving each event's data (its {@code data:} lines joined by
+   * newlines) to {@code onData} as it arrives, until the stream ends or {@code onData} returns
+   * false. Blocks.
+   */
+  public void events(String path, java.util.function.Predicate<String> onData)
+      throws NodeException {
+    HttpResponse<java.util.stream.Stream<String>> r;
+    try {
+      r =
+          http.send(
+              request(path).header("Accept", "text/event-stream").GET().build(),
+              HttpResponse.BodyHandlers.ofLines());
+    } catch (IOException e) {
+      throw new NodeException("cannot reach the node at " + base + ": " + e.getMessage(), 2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NodeException("interrupted", 2);
+    }
+    if (r.statusCode() >= 300) {
+      String body;
+      try (java.util.stream.Stream<String> lines = r.body()) {
+        body = String.join("\n", lines.limit(20).toList());
+      }
+      check(r.statusCode(), body);
+    }
+    try (java.util.stream.Stream<String> lines = r.body()) {
+      StringBuilder data = new StringBuilder();
+      java.util.Iterator<String> it = lines.iterator();
+      while (it.hasNext()) {
+        String line = it.next();
+        if (line.isEmpty()) {
+          if (data.length() > 0) {
+            String d = data.toString();
+            data.setLength(0);
+            if (!onData.test(d)) {
+              return;
+            }
+          }
+        } else if (line.startsWith("data:")) {
+          if (data.length() > 0) {
+            data.append('\n');
+          }
+          data.append(line.startsWith("data: ") ? line.substring(6) : line.substring(5));
+        }
+      }
+    } catch (java.io.UncheckedIOException e) {
+      throw new NodeException("the stream from " + base + " broke: " + e.getMessage(), 2);
+    }
+  }
+
+  private void check(int status, String body) throws NodeException {
+    refusal(status, body);
+    if (status == 404) {
+      throw new NodeException("not found: " + body.strip(), 1);
+    }
+    if (status >= 300) {
+      throw new NodeException("the node answered " + status + ": " + body.strip(), 1);
+    }
+  }
+
+  /** POSTs a JSON document to the API and returns the JSON answer. */
+  public JsonNode post(String path, JsonNode body) throws NodeException {
     return send(
-        HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody()));
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+  }
+
+  /** DELETEs a resource of the API and returns the JSON answer. */
+  public JsonNode delete(String path) throws NodeException {
+    return send(request(path).DELETE());
   }
 
   private JsonNode send(HttpRequest.Builder b) throws NodeException {
     HttpResponse<String> r;
     b.timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
     try {
       r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
@@ -170,22 +296,7 @@ public final class NodeClient {
       Thread.currentThread().interrupt();
       throw new NodeException("interrupted", 2);
     }
-    if (r.statusCode() == 401) {
-      throw new NodeException(
-          (token == null
-                  ? "the node needs a token: pass --token, set TAU_TOKEN"
-                  : "the node refused the token")
-              + " ("
-              + errorText(r.body())
-              + ")",
-          1);
-    }
-    if (r.statusCode() == 403) {
-      throw new NodeException("not allowed: " + errorText(r.body()), 1);
-    }
-    if (r.statusCode() == 429) {
-      throw new NodeException("too many failed attempts from here; retry later", 1);
-    }
+    refusal(r.statusCode(), r.body());
     if (r.statusCode() == 404) {
       throw new NodeException("not found: " + r.body().strip(), 1);
     }
@@ -196,6 +307,26 @@ public final class NodeClient {
       return r.body().isBlank() ? JSON.nullNode() : JSON.readTree(r.body());
     } catch (IOException e) {
       throw new NodeException("the node's answer is not JSON: " + e.getMessage(), 1);
+    }
+  }
+
+  /** Turns 401, 403 and 429 into messages that say what to do. */
+  private void refusal(int status, String body) throws NodeException {
+    if (status == 401) {
+      throw new NodeException(
+          (token == null
+                  ? "the node needs a token: pass --token, set TAU_TOKEN"
+                  : "the node refused the token")
+              + " ("
+              + errorText(body)
+              + ")",
+          1);
+    }
+    if (status == 403) {
+      throw new NodeException("not allowed: " + errorText(body), 1);
+    }
+    if (status == 429) {
+      throw new NodeException("too many failed attempts from here; retry later", 1);
     }
   }
 

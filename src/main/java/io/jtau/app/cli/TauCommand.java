@@ -25,7 +25,12 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       TokenCommand.class,
       AccessCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      BuildsCommand.class,
+      BuildCommand.class,
+      LogsCommand.class,
+      DbCommand.class,
+      ProjectCommand.class
     })
 public class TauCommand implements Runnable {
 
