@@ -1,5 +1,11 @@
 package io.jtau.app;
 
+import io.jtau.access.AuditLog;
+import io.jtau.access.FailureLimiter;
+import io.jtau.access.Redactor;
+import io.jtau.access.SecretBox;
+import io.jtau.access.TokenStore;
+import io.jtau.access.Tokens;
 import io.jtau.build.BuildCache;
 import io.jtau.build.BuildJobs;
 import io.jtau.build.BuildService;
@@ -46,6 +52,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -98,6 +105,13 @@ public class Node {
   private StatusStore status;
   private ProjectReconciler reconciler;
   private WorkQueue queue;
+  private Path operatorTokenFile;
+  private TokenStore tokens;
+  private AuditLog audit;
+  private SecretBox secrets;
+  private Redactor redactor;
+  private FailureLimiter authFailures;
+  private LogRedaction logRedaction;
   private SafetyPass safetyPass;
   private java.util.concurrent.ScheduledExecutorService timers;
   private final java.util.Set<ProjectKey> agedKeys =
@@ -137,6 +151,29 @@ public class Node {
       throw new UncheckedIOException("cannot prepare data folder " + dataDir, e);
     }
     Clock clock = Clock.systemUTC();
+    SecureRandom random = new SecureRandom();
+    redactor = new Redactor();
+    logRedaction = LogRedaction.install(redactor);
+    try {
+      operatorTokenFile = resolveOperatorTokenFile();
+      String operatorToken = Files.readString(operatorTokenFile, StandardCharsets.UTF_8).strip();
+      if (!Tokens.wellFormed(operatorToken)) {
+        throw new IllegalStateException(
+            operatorTokenFile + ": not an operator token (expected jtau_ and 43 characters)");
+      }
+      tokens = new TokenStore(dataDir.resolve("access"), operatorToken, clock, random);
+      secrets = SecretBox.open(dataDir.resolve("keys").resolve("node.key"), random);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the node's keys", e);
+    }
+    audit = new AuditLog(dataDir.resolve("audit"), clock, redactor);
+    authFailures =
+        new FailureLimiter(
+            clock,
+            config.access().maxAuthFailures(),
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(config.access().coolDownSeconds()),
+            10_000);
     git = new GitRepositories(dataDir.resolve("git"));
     registry = new XodusRegistry(dataDir.resolve("registry"), config.retainSnapshots());
     try {
@@ -278,7 +315,7 @@ public class Node {
             this::prepare,
             gateway,
             List.of(new WebsiteApplier(gateway, bundles), data),
-            statusSink,
+            new AuditingStatusSink(statusSink, redactor, audit, registry),
             clock,
             new ProjectReconciler.Settings(
                 config.fqdn(), generatedSuffix(), config.devMode(), config.branches()));
@@ -481,6 +518,28 @@ public class Node {
     return cached.isPresent() ? cached.get() : wasm.compile(cid, store.read(cid));
   }
 
+  /**
+   * The operator token's file: the configured one (it must exist), else {@code
+   * <data>/keys/operator.token}, created with a new token (mode 0600) when missing.
+   */
+  private Path resolveOperatorTokenFile() throws IOException {
+    Optional<String> configured = config.access().operatorTokenFile();
+    if (configured.isPresent()) {
+      Path p = Path.of(configured.get());
+      if (!Files.isRegularFile(p)) {
+        throw new IllegalStateException(
+            "jtau.access.operator-token-file: " + p + " does not exist (tau config generate)");
+      }
+      return p;
+    }
+    Path p = dataDir.resolve("keys").resolve("operator.token");
+    if (!Files.exists(p)) {
+      Files.createDirectories(p.getParent());
+      SecretBox.writePrivate(p, Tokens.generate(new SecureRandom()) + "\n");
+    }
+    return p;
+  }
+
   /** The invocation of a deployed function with the given backends. */
   public static Invocation invocation(FunctionTarget t, GuestServices services) {
     return new Invocation(
@@ -584,6 +643,41 @@ public class Node {
     return queue;
   }
 
+  /** The file holding the operator token (mode 0600). */
+  public Path operatorTokenFile() {
+    return operatorTokenFile;
+  }
+
+  /** Project tokens and access settings. */
+  public TokenStore tokens() {
+    return tokens;
+  }
+
+  /** The audit log. */
+  public AuditLog audit() {
+    return audit;
+  }
+
+  /** Encrypts secrets at rest with the node key. */
+  public SecretBox secrets() {
+    return secrets;
+  }
+
+  /** Removes tokens and registered secrets from texts; register every secret the node learns. */
+  public Redactor redactor() {
+    return redactor;
+  }
+
+  /** Authentication failures per client address. */
+  public FailureLimiter authFailures() {
+    return authFailures;
+  }
+
+  /** Whether the node finished starting (requests before that are refused with 503). */
+  public boolean started() {
+    return started;
+  }
+
   /** The registered remote projects. */
   public ProjectRegistry projects() {
     return projects;
@@ -616,6 +710,11 @@ public class Node {
     closeQuietly(registry);
     closeQuietly(buildCache);
     closeQuietly(store);
+    closeQuietly(tokens);
+    closeQuietly(audit);
+    if (logRedaction != null) {
+      logRedaction.uninstall();
+    }
   }
 
   private static void closeQuietly(AutoCloseable c) {

@@ -54,6 +54,26 @@ public interface NodeConfig {
   /** Local-cloud settings. */
   Dream dream();
 
+  /** Access control settings (see docs/security.md). */
+  Access access();
+
+  /** Settings of tokens and authentication. */
+  interface Access {
+    /**
+     * File holding the operator token (written by {@code tau config generate}); when absent the
+     * node uses {@code <data-dir>/keys/operator.token}, creating it (mode 0600) on first start.
+     */
+    Optional<String> operatorTokenFile();
+
+    /** Authentication failures per client address per minute before it is blocked. */
+    @WithDefault("10")
+    int maxAuthFailures();
+
+    /** How long a blocked address is answered 429, in seconds. */
+    @WithDefault("60")
+    int coolDownSeconds();
+  }
+
   /** Build settings ({@code jtau.build.*}); see docs/builds.md. */
   Build build();
 

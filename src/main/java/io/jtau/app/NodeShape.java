@@ -17,7 +17,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * A node's configuration file, {@code <root>/config/<shape>.yaml}, as written by {@code tau config
  * generate} and read by {@code tau start}. Key material lives in separate files under {@code
- * <root>/keys/} (mode 0600) and is referenced by path, so the shape file can be shown and shared.
+ * <root>/keys/} (mode 0600) and is referenced by path, so the shape file can be shown and shared;
+ * that includes the operator token ({@code keys.operator-token}).
  */
 public record NodeShape(
     String shape,
@@ -32,7 +33,8 @@ public record NodeShape(
     String dataDir,
     String swarmKeyFile,
     String dvPrivateKeyFile,
-    String dvPublicKeyFile) {
+    String dvPublicKeyFile,
+    String operatorTokenFile) {
 
   /** Every service a node can run. */
   public static final List<String> ALL_SERVICES =
@@ -125,6 +127,7 @@ public record NodeShape(
     keys.put("swarm", swarmKeyFile);
     keys.put("domain-validation-private", dvPrivateKeyFile);
     keys.put("domain-validation-public", dvPublicKeyFile);
+    keys.put("operator-token", operatorTokenFile);
     m.put("keys", keys);
     DumperOptions o = new DumperOptions();
     o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
@@ -165,7 +168,8 @@ public record NodeShape(
           str(m.get("data-dir")),
           str(keys.get("swarm")),
           str(keys.get("domain-validation-private")),
-          str(keys.get("domain-validation-public")));
+          str(keys.get("domain-validation-public")),
+          str(keys.get("operator-token")));
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }

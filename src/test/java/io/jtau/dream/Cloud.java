@@ -48,9 +48,52 @@ public final class Cloud {
     return work;
   }
 
-  /** Clone URL of a hosted repository. */
+  /** The node's operator token (every scope on every project). */
+  public String operatorToken() {
+    try {
+      return Files.readString(node.operatorTokenFile()).strip();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Clone URL of a hosted repository, authenticated with the operator token. */
   public String repoUrl(String project, String repo) {
-    return "http://127.0.0.1:" + port() + "/git/" + project + "/" + repo + ".git";
+    return repoUrl(project, repo, operatorToken());
+  }
+
+  /** Clone URL of a hosted repository with {@code token} as password; null for none. */
+  public String repoUrl(String project, String repo, String token) {
+    String auth = token == null ? "" : "test:" + token + "@";
+    return "http://" + auth + "127.0.0.1:" + port() + "/git/" + project + "/" + repo + ".git";
+  }
+
+  /**
+   * Calls the node's API with {@code token} as bearer (null: none); {@code body} is JSON or null.
+   */
+  public HttpResponse<String> api(String method, String path, String token, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Calls the node's API as the operator. */
+  public HttpResponse<String> api(String method, String path)
+      throws IOException, InterruptedException {
+    return api(method, path, operatorToken(), null);
   }
 
   /** Clones a hosted repository into a fresh folder and returns it. */

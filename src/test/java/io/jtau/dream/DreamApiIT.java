@@ -20,6 +20,7 @@ class DreamApiIT {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cloud.port() + path))
             .method(method, HttpRequest.BodyPublishers.noBody())
+            .header("Authorization", "Bearer " + cloud.operatorToken())
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
@@ -32,6 +33,24 @@ class DreamApiIT {
         .contains("\"ready\":true")
         .contains("\"projects\":[\"hello\"")
         .contains("hello");
+  }
+
+  @Test
+  void theDreamApiNeedsTheOperatorToken(Cloud cloud) throws Exception {
+    assertThat(cloud.api("GET", "/api/dream", null, null).statusCode()).isEqualTo(401);
+    String created =
+        cloud
+            .api(
+                "POST",
+                "/api/projects/hello/tokens",
+                cloud.operatorToken(),
+                "{\"scopes\":[\"read\",\"push\",\"deploy\",\"data\",\"admin\"]}")
+            .body();
+    String projectToken = created.replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1");
+    assertThat(cloud.api("GET", "/api/dream", projectToken, null).statusCode()).isEqualTo(403);
+    assertThat(
+            cloud.api("POST", "/api/dream/repos/hello/code/push", projectToken, null).statusCode())
+        .isEqualTo(403);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.jtau.app.cli;
 
+import io.jtau.access.Tokens;
 import io.jtau.app.NodeShape;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -146,6 +147,10 @@ public class ConfigCommand implements Runnable {
           return 1;
         }
       }
+      Path operatorToken = keys.resolve("operator.token");
+      if (!Files.exists(operatorToken) || force) {
+        writeSecret(operatorToken, Tokens.generate(new SecureRandom()) + "\n");
+      }
       NodeShape shape =
           new NodeShape(
               where.shape,
@@ -160,7 +165,8 @@ public class ConfigCommand implements Runnable {
               where.root.resolve("storage").resolve(where.shape).toString(),
               swarm.toString(),
               dvKeys ? dvPrivate.toString() : null,
-              dvKeys ? dvPublic.toString() : null);
+              dvKeys ? dvPublic.toString() : null,
+              operatorToken.toString());
       List<String> problems = shape.problems();
       if (!problems.isEmpty()) {
         problems.forEach(p -> System.err.println("tau config generate: " + p));
@@ -168,6 +174,12 @@ public class ConfigCommand implements Runnable {
       }
       Files.writeString(file, shape.toYaml(), StandardCharsets.UTF_8);
       System.out.println("wrote " + file);
+      System.out.println(
+          "operator token in "
+              + operatorToken
+              + " (mode 0600); clients use it with TAU_TOKEN=$(cat "
+              + operatorToken
+              + ")");
       System.out.println("start it with: tau start -s " + where.shape + " --root " + where.root);
       return 0;
     }
@@ -230,7 +242,8 @@ public class ConfigCommand implements Runnable {
       for (String p : s.problems()) {
         out.add(file + ": " + p);
       }
-      for (String k : new String[] {s.swarmKeyFile(), s.dvPrivateKeyFile()}) {
+      for (String k :
+          new String[] {s.swarmKeyFile(), s.dvPrivateKeyFile(), s.operatorTokenFile()}) {
         if (k != null && !Files.isRegularFile(Path.of(k))) {
           out.add(file + ": key file " + k + " is missing");
         }

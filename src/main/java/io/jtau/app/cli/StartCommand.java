@@ -48,6 +48,9 @@ public class StartCommand implements Callable<Integer> {
     System.setProperty("jtau.data-dir", s.dataDir());
     System.setProperty("jtau.fqdn", s.networkFqdn());
     System.setProperty("jtau.branches", String.join(",", s.branches()));
+    if (s.operatorTokenFile() != null) {
+      System.setProperty("jtau.access.operator-token-file", s.operatorTokenFile());
+    }
     System.setProperty("quarkus.http.port", Integer.toString(s.httpPort()));
     System.setProperty("quarkus.http.host", s.ip());
     System.out.println(

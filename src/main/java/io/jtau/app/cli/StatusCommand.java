@@ -19,13 +19,18 @@ public class StatusCommand implements Callable<Integer> {
   @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
   String node;
 
+  @Option(
+      names = "--token",
+      description = "Token to present (default: $TAU_TOKEN, else the local dream's).")
+  String token;
+
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
   @Override
   public Integer call() {
     try {
-      NodeClient c = NodeClient.locate(node);
+      NodeClient c = NodeClient.locate(node, token);
       JsonNode list = c.get(project == null ? "/api/projects" : "/api/projects/" + project);
       if (json) {
         System.out.println(NodeClient.pretty(list));

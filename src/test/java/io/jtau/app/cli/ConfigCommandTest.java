@@ -63,17 +63,28 @@ class ConfigCommandTest {
     assertThat(Files.getPosixFilePermissions(swarm))
         .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     assertThat(Files.readString(root.resolve("keys/dv-private.pem"))).contains("BEGIN PRIVATE KEY");
+    Path operator = root.resolve("keys/operator.token");
+    assertThat(Files.getPosixFilePermissions(operator))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    String operatorToken = Files.readString(operator).strip();
+    assertThat(io.jtau.access.Tokens.wellFormed(operatorToken)).isTrue();
+    assertThat(gen.out()).doesNotContain(operatorToken);
 
     NodeShape s = NodeShape.read(file);
     assertThat(s.services()).containsExactly("gateway", "git", "dns");
     assertThat(s.networkFqdn()).isEqualTo("example.com");
     assertThat(s.bootstrap()).containsExactly("10.0.0.2:7800");
+    assertThat(s.operatorTokenFile()).isEqualTo(operator.toString());
 
     assertThat(tau("config", "validate", "--root", root.toString(), "-s", "test").exit()).isZero();
     Run show = tau("config", "show", "--root", root.toString(), "-s", "test");
     assertThat(show.exit()).isZero();
     String secret = Files.readString(swarm).lines().reduce((a, b) -> b).orElseThrow();
-    assertThat(show.out()).contains("network-fqdn: example.com").doesNotContain(secret);
+    assertThat(show.out())
+        .contains("network-fqdn: example.com")
+        .contains("operator-token: " + operator)
+        .doesNotContain(secret)
+        .doesNotContain(operatorToken);
     assertThat(tau("config", "show", "--root", root.toString(), "-s", "test", "--json").out())
         .contains("\"networkFqdn\" : \"example.com\"");
 
@@ -139,6 +150,7 @@ class ConfigCommandTest {
             List.of(),
             List.of("main"),
             "/d",
+            null,
             null,
             null,
             null);
