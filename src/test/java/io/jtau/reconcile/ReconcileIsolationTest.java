@@ -94,6 +94,10 @@ class ReconcileIsolationTest {
         f.commitConfig(p, ReconcileFixture.config(p + ".example.test", 1, ""));
         f.commitCode(p, ReconcileFixture.code(1, p + "-v1-"));
       }
+      converge(f, q, rec, healthy); // first deploy, also warms the JVM up
+      for (String p : healthy) {
+        f.commitCode(p, ReconcileFixture.code(1, p + "-v2-"));
+      }
       double[] baseline = converge(f, q, rec, healthy);
 
       // The poison: a build that hangs, a config that does not compile, a function that traps.
@@ -118,7 +122,7 @@ class ReconcileIsolationTest {
 
       for (String p : healthy) {
         f.commitConfig(p, ReconcileFixture.config(p + ".example.test", 1, ""));
-        f.commitCode(p, ReconcileFixture.code(1, p + "-v2-"));
+        f.commitCode(p, ReconcileFixture.code(1, p + "-v3-"));
       }
       double[] withPoison = converge(f, q, rec, healthy);
       System.out.printf(
