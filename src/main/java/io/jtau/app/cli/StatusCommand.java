@@ -64,8 +64,8 @@ public class StatusCommand implements Callable<Integer> {
           System.out.println("    " + u.asText());
         }
         for (JsonNode r : p.path("resources")) {
-          JsonNode c = r.path("conditions").path(0);
-          boolean ok = c.path("status").asBoolean();
+          JsonNode rc = r.path("conditions").path(0);
+          boolean ok = rc.path("status").asBoolean();
           System.out.printf(
               "    %-9s %-40s %s%n",
               r.path("kind").asText(),
