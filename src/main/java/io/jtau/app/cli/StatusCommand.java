@@ -72,7 +72,7 @@ public class StatusCommand implements Callable<Integer> {
               r.path("name").asText(),
               ok
                   ? "Ready"
-                  : c.path("reason").asText() + ": " + firstLine(c.path("message").asText()));
+                  : rc.path("reason").asText() + ": " + firstLine(rc.path("message").asText()));
         }
       }
       return allReady ? 0 : 3;
