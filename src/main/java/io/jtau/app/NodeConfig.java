@@ -33,7 +33,7 @@ public interface NodeConfig {
   int workers();
 
   /** Least time between the starts of two reconciles of one (project, branch), in milliseconds. */
-  @WithDefault("100")
+  @WithDefault("200")
   int reconcileMinIntervalMillis();
 
   /** Snapshots kept per (project, branch). */

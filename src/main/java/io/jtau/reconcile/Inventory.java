@@ -95,6 +95,7 @@ public record Inventory(SortedMap<Ref, Entry> entries) {
       appNames.put(a.id(), a.name());
     }
     SortedMap<Ref, Entry> out = new TreeMap<>();
+    DomainIndex domains = new DomainIndex(config);
     for (Resource r : config.resources()) {
       String app = r.application();
       Ref ref = new Ref(r.kind().word(), app, r.id());
@@ -105,11 +106,11 @@ public record Inventory(SortedMap<Ref, Entry> entries) {
           && f.paths() != null
           && f.method() != null) {
         for (String domainId : f.domains()) {
-          var d = config.domain(app, domainId);
-          if (d.isEmpty()) {
+          Resource.Domain d = domains.find(app, domainId);
+          if (d == null) {
             continue;
           }
-          String host = d.get().fqdn().toLowerCase(java.util.Locale.ROOT);
+          String host = d.fqdn().toLowerCase(java.util.Locale.ROOT);
           String method = f.method().toUpperCase(java.util.Locale.ROOT);
           for (String path : f.paths()) {
             String id = method + " " + host + path;

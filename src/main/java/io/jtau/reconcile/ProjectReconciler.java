@@ -163,9 +163,13 @@ public final class ProjectReconciler {
             Duration.ofSeconds(60));
       }
       heads = h.get();
-      Optional<String> served = servedBranch(key.project());
-      if (served.isPresent() && !served.get().equals(key.branch())) {
-        return notServed(key, served.get());
+      // The first branch of the list is always served when it exists: no extra ref lookup on
+      // the no-op path.
+      if (!settings.branches().get(0).equals(key.branch())) {
+        Optional<String> served = servedBranch(key.project());
+        if (served.isPresent() && !served.get().equals(key.branch())) {
+          return notServed(key, served.get());
+        }
       }
     } catch (RuntimeException e) {
       return transientFailure(key, "SourceUnavailable", e);
@@ -206,7 +210,8 @@ public final class ProjectReconciler {
         CompileResult compiled = reconcileConfig(key, heads);
         target = Inventory.of(compiled.config());
         cancel.throwIfCancelled();
-        Map<String, String> assets = reconcileBuilds(key, heads, compiled.config(), cancel);
+        Map<String, String> assets =
+            reconcileBuilds(key, heads, compiled.config(), previous, cancel);
         snapshot =
             new Snapshot(
                 key,
@@ -388,14 +393,42 @@ public final class ProjectReconciler {
     return result;
   }
 
-  /** Builds every function whose code is in the code repository; returns asset key → CID. */
+  /**
+   * Builds every function whose code is in the code repository; returns asset key → CID. When the
+   * code commit is the one of the serving snapshot, a function whose folder and settings did not
+   * change keeps its artifact without even a tree lookup (its input hash cannot have changed).
+   */
   Map<String, String> reconcileBuilds(
-      ProjectKey key, Heads heads, ProjectConfig config, CancellationToken cancel)
+      ProjectKey key,
+      Heads heads,
+      ProjectConfig config,
+      Snapshot previous,
+      CancellationToken cancel)
       throws StalledException {
     Map<String, String> assets = new LinkedHashMap<>();
     Map<Ref, String> failures = new LinkedHashMap<>();
+    Map<String, Resource.Function> before = new java.util.HashMap<>();
+    boolean sameCode =
+        previous != null
+            && !heads.codeCommit.isEmpty()
+            && previous.codeCommit().equals(heads.codeCommit)
+            && previous.assets() != null;
+    if (sameCode) {
+      for (Resource.Function f : previous.config().all(Resource.Function.class)) {
+        before.put(Snapshot.assetKey(f), f);
+      }
+    }
     for (Resource.Function f : config.all(Resource.Function.class)) {
       Ref ref = new Ref(f.kind().word(), f.application(), f.id());
+      Resource.Function old = before.get(Snapshot.assetKey(f));
+      String oldAsset = old == null ? null : previous.assets().get(Snapshot.assetKey(f));
+      if (oldAsset != null
+          && old.name().equals(f.name())
+          && Objects.equals(old.source(), f.source())
+          && Objects.equals(old.call(), f.call())) {
+        assets.put(Snapshot.assetKey(f), oldAsset);
+        continue;
+      }
       if (!".".equals(f.source())) {
         failures.put(
             ref,
@@ -572,6 +605,7 @@ public final class ProjectReconciler {
   /** The routes a snapshot asks for. Pure. */
   public static Set<Route> desiredRoutes(ProjectKey key, Snapshot snapshot) {
     ProjectConfig config = snapshot.config();
+    DomainIndex domains = new DomainIndex(config);
     Set<Route> out = new HashSet<>();
     for (Resource.Function f : config.all(Resource.Function.class)) {
       if (!f.isHttp() || f.domains() == null || f.paths() == null || f.method() == null) {
@@ -594,12 +628,12 @@ public final class ProjectReconciler {
               f.timeoutNanos(),
               snapshot.configCommit());
       for (String domainId : f.domains()) {
-        Optional<Resource.Domain> d = config.domain(f.application(), domainId);
-        if (d.isEmpty()) {
+        Resource.Domain d = domains.find(f.application(), domainId);
+        if (d == null) {
           continue;
         }
         for (String path : f.paths()) {
-          out.add(new Route(d.get().fqdn(), f.method(), path, target));
+          out.add(new Route(d.fqdn(), f.method(), path, target));
         }
       }
     }
