@@ -334,6 +334,8 @@ public final class Sandbox {
     if (step.network() && config.allowNetwork()) {
       etc.addAll(List.of("/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf"));
     }
+    // Folders bwrap makes for mount points are private to root unless made with --perms.
+    a.addAll(List.of("--perms", "0755", "--dir", "/etc"));
     for (String e : etc) {
       a.addAll(List.of("--ro-bind-try", e, e));
     }
@@ -341,7 +343,19 @@ public final class Sandbox {
     a.addAll(List.of("--bind", ws.src().toString(), "/src"));
     a.addAll(List.of("--bind", ws.out().toString(), "/out"));
     a.addAll(List.of("--bind", ws.tmp().toString(), "/tmp"));
+    java.util.Set<Path> made = new java.util.HashSet<>();
     for (Path p : step.readOnly()) {
+      if (!p.startsWith("/usr")) {
+        List<Path> parents = new ArrayList<>();
+        for (Path q = p.getParent(); q != null && q.getNameCount() > 0; q = q.getParent()) {
+          parents.add(0, q);
+        }
+        for (Path q : parents) {
+          if (made.add(q)) {
+            a.addAll(List.of("--perms", "0755", "--dir", q.toString()));
+          }
+        }
+      }
       a.addAll(List.of("--ro-bind", p.toString(), p.toString()));
     }
     a.addAll(List.of("--chdir", "/src", "--"));

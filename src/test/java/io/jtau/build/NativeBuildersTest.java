@@ -137,4 +137,155 @@ class NativeBuildersTest {
           .isEqualTo(Files.readString(ts));
     }
   }
+
+  @Test
+  void assemblyScriptFunctionBuildsWithTheSdkDeclarations() throws Exception {
+    assumeTrue(
+        Files.isRegularFile(
+                BuildFixture.npmCache().resolve("node_modules/assemblyscript/bin/asc.js"))
+            || Sandbox.findOnPath("npm").isPresent(),
+        "neither the AssemblyScript compiler nor npm is installed");
+    RepoTree src =
+        BuildFixture.tree(
+            "assembly/index.ts",
+            """
+            import { eventHttpRetCode, writeString } from "./taubyte";
+            export function hello(event: u32): u32 {
+              eventHttpRetCode(event, 200);
+              writeString(event, "Hello from AssemblyScript!\\n");
+              return 0;
+            }
+            """);
+    long t0 = System.nanoTime();
+    Builder.Result r =
+        f.service.build(BuildFixture.request("p", "as", "function", src, Map.of("call", "hello")));
+    long cold = System.nanoTime() - t0;
+    byte[] wasm = artifact(r);
+    assertThat(exports(wasm)).contains("hello", "memory");
+    assertThat(imports(wasm))
+        .containsExactlyInAnyOrder("taubyte/sdk.eventHttpRetCode", "taubyte/sdk.eventHttpWrite");
+    System.out.printf("FIGURE assemblyscript cold build %.1f ms%n", cold / 1e6);
+  }
+
+  @Test
+  void watColdBuildAndCacheHit() throws Exception {
+    RepoTree src =
+        BuildFixture.tree(
+            "main.wat", Files.readString(Path.of("samples/hello/code/functions/hello/main.wat")));
+    Builder.Request req = BuildFixture.request("p", "wat", "function", src, Map.of());
+    long t0 = System.nanoTime();
+    Builder.Result r = f.service.build(req);
+    long cold = System.nanoTime() - t0;
+    assertThat(exports(artifact(r))).contains("hello");
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < 200; i++) {
+      long t = System.nanoTime();
+      assertThat(built(f.service.build(req)).cached()).isTrue();
+      best = Math.min(best, System.nanoTime() - t);
+    }
+    System.out.printf(
+        "FIGURE wat cold build %.1f ms, cache hit best of 200 %.3f ms%n", cold / 1e6, best / 1e6);
+  }
+
+  @Test
+  void rustLibraryBuildsWithStdOnly() throws Exception {
+    assumeTrue(RustBuilder.debianRustc().isPresent(), "Debian rustc + wasm32 std not installed");
+    RepoTree src =
+        BuildFixture.tree(
+            "src/lib.rs",
+            """
+            #[no_mangle]
+            pub extern "C" fn fib(n: u32) -> u32 {
+                if n < 2 { n } else { fib(n - 1) + fib(n - 2) }
+            }
+            """);
+    byte[] wasm =
+        artifact(f.service.build(BuildFixture.request("p", "rs", "function", src, Map.of())));
+    assertThat(exports(wasm)).contains("fib");
+  }
+
+  @Test
+  void goFunctionBuildsAsAWasiCommand() throws Exception {
+    assumeTrue(GoBuilder.find().isPresent(), "Go 1.23 (bookworm-backports) not installed");
+    RepoTree src =
+        BuildFixture.tree(
+            "main.go",
+            """
+            package main
+
+            import "fmt"
+
+            func main() { fmt.Println("hello from go") }
+            """);
+    byte[] wasm =
+        artifact(f.service.build(BuildFixture.request("p", "go", "function", src, Map.of())));
+    assertThat(exports(wasm)).contains("_start");
+    assertThat(imports(wasm)).anyMatch(i -> i.startsWith("wasi_snapshot_preview1."));
+  }
+
+  @Test
+  void javascriptFunctionIsBundledWithItsHeader() throws Exception {
+    RepoTree src = BuildFixture.tree("index.js", "export function hello() { return 1; }\n");
+    byte[] js =
+        artifact(f.service.build(BuildFixture.request("p", "js", "function", src, Map.of())));
+    assertThat(new String(js, StandardCharsets.UTF_8))
+        .isEqualTo("// jtau-js 1\nexport function hello() { return 1; }\n");
+  }
+
+  @Test
+  void staticWebsiteIsItsSourcesWithoutTheBuildFolder() throws Exception {
+    assumeTrue(Sandbox.findBwrap().isPresent(), "bubblewrap (bwrap) is not installed");
+    RepoTree src =
+        BuildFixture.tree(
+            "index.html", "<h1>hi</h1>", "css/site.css", "h1{}", ".taubyte/config.yaml", "");
+    byte[] zip =
+        artifact(f.service.build(BuildFixture.request("p", "site", "website", src, Map.of())));
+    assertThat(zipNames(zip)).containsExactly("css/site.css", "index.html");
+  }
+
+  @Test
+  void npmWebsiteRunsItsBuildScriptInTheSandbox() throws Exception {
+    assumeTrue(Sandbox.findBwrap().isPresent(), "bubblewrap (bwrap) is not installed");
+    assumeTrue(Sandbox.findOnPath("npm").isPresent(), "npm is not installed");
+    RepoTree src =
+        BuildFixture.tree(
+            "package.json",
+            "{\"name\":\"site\",\"scripts\":{\"build\":\"mkdir -p dist && echo built >"
+                + " dist/index.html\"}}",
+            "src/app.js",
+            "1");
+    byte[] zip =
+        artifact(f.service.build(BuildFixture.request("p", "npm", "website", src, Map.of())));
+    assertThat(zipNames(zip)).containsExactly("index.html");
+  }
+
+  @Test
+  void workflowWithTheCImageBuildsAFunction() throws Exception {
+    assumeTrue(Sandbox.findBwrap().isPresent(), "bubblewrap (bwrap) is not installed");
+    assumeTrue(Sandbox.findOnPath("clang").isPresent(), "clang is not installed");
+    RepoTree src =
+        BuildFixture.tree(
+            ".taubyte/config.yaml",
+            "version: 1\nenviroment:\n  image: taubyte/c-wasi\n  variables:\n    NAME: ping\n"
+                + "workflow:\n  - build\n",
+            ".taubyte/build.sh",
+            "echo \"building $NAME from $SRC into $OUT\"\n"
+                + "$CC $CFLAGS -nostartfiles -Wl,--no-entry -Wl,--export=$NAME -o $OUT/main.wasm"
+                + " $SRC/ping.c\n",
+            "ping.c",
+            "int ping(int x) { return x + 1; }\n");
+    Builder.Result r = f.service.build(BuildFixture.request("p", "wf", "function", src, Map.of()));
+    assertThat(exports(artifact(r))).contains("ping");
+    assertThat(built(r).log()).contains("building ping from /src into /out");
+  }
+
+  static List<String> zipNames(byte[] zip) throws Exception {
+    List<String> names = new ArrayList<>();
+    try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+      for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+        names.add(e.getName());
+      }
+    }
+    return names;
+  }
 }
