@@ -12,6 +12,9 @@ import io.jtau.reconcile.ProjectSources;
 import io.jtau.reconcile.ReconcileListener;
 import io.jtau.reconcile.WorkQueue;
 import io.jtau.registry.XodusRegistry;
+import io.jtau.runtime.dns.DnsTxtResolver;
+import io.jtau.runtime.dns.DomainClaims;
+import io.jtau.runtime.dns.TxtResolver;
 import io.jtau.runtime.gateway.BundleCache;
 import io.jtau.runtime.gateway.Gateway;
 import io.jtau.runtime.gateway.ProjectLimiter;
@@ -30,15 +33,19 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,6 +74,11 @@ public class Node {
   private BundleCache bundles;
   private WebsiteServer websites;
   private DomainAuthority authority;
+  private DomainClaims claims;
+  private DnsService dns;
+  private ExecutorService dnsWorkers;
+  private ScheduledExecutorService domainTimer;
+  private volatile int dnsPort = -1;
   private ProjectLimiter limiter;
   private WasmRuntime wasm;
   private StatusStore status;
@@ -115,8 +127,29 @@ public class Node {
     websites =
         new WebsiteServer(
             bundles, store, Compression.available(), WebsiteServer.Settings.defaults());
-    authority = new DomainAuthority(config.fqdn(), generatedSuffix(), this::verifiedClaim);
-    gateway = new Gateway(authority, bundles);
+    claims =
+        new DomainClaims(
+            dataDir.resolve("domains"),
+            clock,
+            new SecureRandom(),
+            txtResolver(),
+            new DomainClaims.Settings(
+                Duration.ofHours(config.domains().graceHours()),
+                Duration.ofDays(config.domains().claimTtlDays())));
+    authority = new DomainAuthority(config.fqdn(), generatedSuffix(), claims::isVerified);
+    gateway = new Gateway(authority, bundles, this::routesChanged);
+    dns = new DnsService(config, () -> gateway.hosts(), clock);
+    dnsWorkers = Executors.newCachedThreadPool(named("dns"));
+    dnsPort = dns.start(dnsWorkers);
+    if (config.acme().enabled()) {
+      throw new IllegalStateException(
+          "jtau.acme.enabled=true: this node has no ACME client yet; use inline certificates"
+              + " (domain certificate.type: inline) or the node's self-signed certificate, and"
+              + " set jtau.acme.enabled=false");
+    }
+    domainTimer = Executors.newSingleThreadScheduledExecutor(named("domains"));
+    int every = Math.max(10, config.domains().reverifySeconds());
+    domainTimer.scheduleWithFixedDelay(this::reverifyDomains, every, every, TimeUnit.SECONDS);
     NodeConfig.Gateway gw = config.gateway();
     limiter =
         new ProjectLimiter(
@@ -259,8 +292,65 @@ public class Node {
     return limiter;
   }
 
-  private boolean verifiedClaim(String project, String host) {
-    return false;
+  private void routesChanged() {
+    DnsService d = dns;
+    if (d != null) {
+      d.rebuild();
+    }
+  }
+
+  private TxtResolver txtResolver() {
+    Optional<String> r = config.domains().resolver();
+    if (r.isPresent()) {
+      String[] hp = r.get().trim().split(":");
+      int port = hp.length > 1 ? Integer.parseInt(hp[1]) : 53;
+      return new DnsTxtResolver(new InetSocketAddress(hp[0], port));
+    }
+    try {
+      return new DnsTxtResolver();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot set up the system DNS resolver", e);
+    }
+  }
+
+  /** Re-verifies every domain claim; a name that starts or stops verifying moves at once. */
+  void reverifyDomains() {
+    try {
+      boolean changed =
+          claims.reverifyAll(
+              this::projectId, (project, fqdn) -> git.find(project, "config").isPresent());
+      if (changed) {
+        gateway.refresh();
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf("domain re-verification failed: %s", e.getMessage());
+    }
+  }
+
+  /** The id ({@code config.yaml} id) of a project from its current snapshot, or null. */
+  public String projectId(String project) {
+    for (String b : config.branches()) {
+      Optional<io.jtau.model.Snapshot> s = registry.current(new ProjectKey(project, b));
+      if (s.isPresent()) {
+        return s.get().config().id();
+      }
+    }
+    return null;
+  }
+
+  /** Custom-domain claims. */
+  public DomainClaims claims() {
+    return claims;
+  }
+
+  /** The node's DNS (zones; port when enabled). */
+  public DnsService dns() {
+    return dns;
+  }
+
+  /** The bound DNS port, or -1 when DNS is off. */
+  public int dnsPort() {
+    return dnsPort;
   }
 
   public WasmRuntime wasm() {
@@ -285,6 +375,10 @@ public class Node {
     }
     started = false;
     queue.close();
+    domainTimer.shutdownNow();
+    closeQuietly(dns);
+    dnsWorkers.shutdownNow();
+    closeQuietly(claims);
     closeQuietly(wasm);
     closeQuietly(git);
     closeQuietly(registry);

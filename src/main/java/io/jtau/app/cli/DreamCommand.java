@@ -35,6 +35,14 @@ public class DreamCommand implements Callable<Integer> {
       defaultValue = "dream.localhost")
   String fqdn;
 
+  @Option(
+      names = "--dns-port",
+      description =
+          "UDP and TCP port of the cloud's authoritative DNS; 0 = any free port (written to"
+              + " dream.json as dnsPort), -1 = no DNS.",
+      defaultValue = "0")
+  int dnsPort;
+
   @Option(names = "--branch", description = "Branch to serve.", defaultValue = "main")
   String branch;
 
@@ -60,6 +68,8 @@ public class DreamCommand implements Callable<Integer> {
     System.setProperty("jtau.branches", branch);
     System.setProperty("jtau.dev-mode", "true");
     System.setProperty("jtau.dream.enabled", "true");
+    System.setProperty("jtau.dns.port", Integer.toString(dnsPort));
+    System.setProperty("jtau.dns.bind", bind);
     if (samplesDir != null) {
       System.setProperty("jtau.dream.samples-dir", samplesDir.toAbsolutePath().toString());
     }

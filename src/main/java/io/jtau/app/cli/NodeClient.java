@@ -83,6 +83,11 @@ public final class NodeClient {
         HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody()));
   }
 
+  /** DELETEs on the API and returns the JSON answer. */
+  public JsonNode delete(String path) throws NodeException {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+  }
+
   private JsonNode send(HttpRequest.Builder b) throws NodeException {
     HttpResponse<String> r;
     try {

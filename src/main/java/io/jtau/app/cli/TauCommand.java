@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       HistoryCommand.class,
       ValidateCommand.class,
       StoreCommand.class,
-      RunCommand.class
+      RunCommand.class,
+      DomainCommand.class
     })
 public class TauCommand implements Runnable {
 
