@@ -18,6 +18,8 @@ import io.jtau.runtime.dns.TxtResolver;
 import io.jtau.runtime.gateway.BundleCache;
 import io.jtau.runtime.gateway.Gateway;
 import io.jtau.runtime.gateway.ProjectLimiter;
+import io.jtau.runtime.gateway.SelfSigned;
+import io.jtau.runtime.gateway.SniKeyManager;
 import io.jtau.runtime.gateway.WebsiteServer;
 import io.jtau.runtime.wasm.CompiledModule;
 import io.jtau.runtime.wasm.WasmRuntime;
@@ -76,6 +78,7 @@ public class Node {
   private DomainAuthority authority;
   private DomainClaims claims;
   private DnsService dns;
+  private SniKeyManager sni;
   private ExecutorService dnsWorkers;
   private ScheduledExecutorService domainTimer;
   private volatile int dnsPort = -1;
@@ -147,6 +150,21 @@ public class Node {
               + " (domain certificate.type: inline) or the node's self-signed certificate, and"
               + " set jtau.acme.enabled=false");
     }
+    sni = new SniKeyManager();
+    if (config.tls().port() >= 0) {
+      try {
+        sni.setDefault(
+            SelfSigned.loadOrCreate(
+                dataDir.resolve("tls"),
+                List.of(
+                    config.fqdn(), "*." + generatedSuffix(), "*.tau." + config.fqdn(), "localhost"),
+                List.of("127.0.0.1", "::1"),
+                new SecureRandom()));
+      } catch (IOException | java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(
+            "cannot make the node's TLS certificate: " + e.getMessage(), e);
+      }
+    }
     domainTimer = Executors.newSingleThreadScheduledExecutor(named("domains"));
     int every = Math.max(10, config.domains().reverifySeconds());
     domainTimer.scheduleWithFixedDelay(this::reverifyDomains, every, every, TimeUnit.SECONDS);
@@ -177,7 +195,7 @@ public class Node {
             builds,
             this::prepare,
             gateway,
-            List.of(new WebsiteApplier(gateway, bundles)),
+            List.of(new WebsiteApplier(gateway, bundles), new TlsApplier(sni, authority)),
             status,
             clock,
             new ProjectReconciler.Settings(config.fqdn(), generatedSuffix(), config.devMode()));
@@ -336,6 +354,11 @@ public class Node {
       }
     }
     return null;
+  }
+
+  /** Server certificates chosen by SNI. */
+  public SniKeyManager sni() {
+    return sni;
   }
 
   /** Custom-domain claims. */

@@ -96,11 +96,17 @@ class GatewayIT {
 
   /** Applies a snapshot with one website on the generated and a custom domain. */
   Cid deploy(Map<String, String> files) throws Exception {
+    return deploy(files, null, null);
+  }
+
+  /** Deploys; with a certificate, both domains carry it inline. */
+  Cid deploy(Map<String, String> files, String cert, String key) throws Exception {
     Cid bundle = node.store().put(zip(files));
+    String type = cert == null ? "auto" : "inline";
     Resource.Domain generated =
-        new Resource.Domain(Identity.of("QmDomGen", "generated"), null, HOST, "auto", null, null);
+        new Resource.Domain(Identity.of("QmDomGen", "generated"), null, HOST, type, cert, key);
     Resource.Domain custom =
-        new Resource.Domain(Identity.of("QmDomCustom", "custom"), null, CUSTOM, "auto", null, null);
+        new Resource.Domain(Identity.of("QmDomCustom", "custom"), null, CUSTOM, type, cert, key);
     Resource.Website site =
         new Resource.Website(
             Identity.of("QmWebsite", "site"),
@@ -126,9 +132,13 @@ class GatewayIT {
             Map.of(),
             List.of());
     node.registry().publish(s);
-    WebsiteApplier applier = new WebsiteApplier(node.gateway(), node.bundles());
-    applier.prepare(KEY, s);
-    applier.apply(KEY, s);
+    for (io.jtau.reconcile.StateApplier applier :
+        List.of(
+            new WebsiteApplier(node.gateway(), node.bundles()),
+            new TlsApplier(node.sni(), (h, k, id) -> !h.equals(CUSTOM)))) {
+      applier.prepare(KEY, s);
+      applier.apply(KEY, s);
+    }
     return bundle;
   }
 
@@ -354,6 +364,64 @@ class GatewayIT {
       // Closed by the server (8 s idle timeout in tests), well before our own 30 s read timeout.
       assertThat(waited).isLessThan(29_000);
     }
+  }
+
+  @Inject TlsServer tls;
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp;
+
+  /** Connects over TLS with an SNI name, sends GET /, returns (certificate CN, status line). */
+  String[] tlsGet(String sniName) throws Exception {
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(
+        null,
+        new javax.net.ssl.TrustManager[] {
+          new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+              return new java.security.cert.X509Certificate[0];
+            }
+          }
+        },
+        null);
+    try (javax.net.ssl.SSLSocket s =
+        (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", tls.port())) {
+      s.setSoTimeout(10_000);
+      javax.net.ssl.SSLParameters p = s.getSSLParameters();
+      p.setServerNames(List.of(new javax.net.ssl.SNIHostName(sniName)));
+      s.setSSLParameters(p);
+      s.startHandshake();
+      var cert = (java.security.cert.X509Certificate) s.getSession().getPeerCertificates()[0];
+      s.getOutputStream()
+          .write(
+              ("GET / HTTP/1.1\r\nHost: " + sniName + "\r\nConnection: close\r\n\r\n").getBytes());
+      String status =
+          new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)
+              .lines()
+              .findFirst()
+              .orElse("");
+      return new String[] {cert.getSubjectX500Principal().getName(), status};
+    }
+  }
+
+  @Test
+  void tlsServesTheNodeCertificateThenInlineCertificatesOnlyForOwnedNames() throws Exception {
+    String[] plain = tlsGet(HOST);
+    assertThat(plain[0]).isEqualTo("CN=dream.localhost");
+    assertThat(plain[1]).isEqualTo("HTTP/1.1 200 OK");
+    var kc =
+        io.jtau.runtime.gateway.SelfSigned.loadOrCreate(
+            tmp, List.of(HOST), List.of(), new java.util.Random(3));
+    String certPem = io.jtau.runtime.gateway.Pem.encode("CERTIFICATE", kc.chain()[0].getEncoded());
+    String keyPem = io.jtau.runtime.gateway.Pem.encode("PRIVATE KEY", kc.key().getEncoded());
+    deploy(version(1), certPem, keyPem);
+    assertThat(tlsGet(HOST)[0]).isEqualTo("CN=" + HOST);
+    // The same certificate on a name the project does not own is never presented.
+    assertThat(tlsGet(CUSTOM)[0]).isEqualTo("CN=dream.localhost");
+    deploy(version(1));
+    assertThat(tlsGet(HOST)[0]).isEqualTo("CN=dream.localhost");
   }
 
   @Test
