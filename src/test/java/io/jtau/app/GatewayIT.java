@@ -179,6 +179,17 @@ class GatewayIT {
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(gz.headers().firstValue("Content-Encoding")).hasValue("gzip");
     assertThat(gz.body().length).isLessThan(1000);
+    HttpResponse<byte[]> br =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get() + "/app.1.js"))
+                .header("Host", HOST)
+                .header("Accept-Encoding", "br, gzip")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (io.jtau.runtime.gateway.Brotli.load().isPresent()) {
+      assertThat(br.headers().firstValue("Content-Encoding")).hasValue("br");
+      assertThat(br.headers().firstValue("ETag").orElseThrow()).endsWith("/app.1.js+br\"");
+    }
     assertThat(get(HOST, "/", "X-Method", "x").headers().firstValue("Cache-Control"))
         .hasValue("no-cache");
     HttpResponse<String> post =
