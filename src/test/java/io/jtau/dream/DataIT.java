@@ -118,6 +118,22 @@ class DataIT {
     assertThat(full.statusCode()).isEqualTo(507);
     assertThat(text(full)).startsWith("database visits is full: quota 1048576 bytes");
 
+    // the CLI against the live node
+    var put =
+        io.jtau.app.cli.DbCommandTest.run(
+            "db", "put", "--node", base(), "--project", "kv", "visits", "cli/key", "from the cli");
+    assertThat(put.exit()).as(put.err()).isZero();
+    assertThat(
+            io.jtau.app.cli.DbCommandTest.run(
+                    "db", "get", "--node", base(), "--project", "kv", "visits", "cli/key")
+                .out())
+        .isEqualTo("from the cli");
+    assertThat(
+            io.jtau.app.cli.DbCommandTest.run(
+                    "db", "list", "--node", base(), "--project", "kv", "visits", "cli/")
+                .out())
+        .isEqualTo("cli/key\n");
+
     // isolation and bad names over HTTP
     HttpResponse<byte[]> other =
         send("GET", "/api/projects/chat/databases/visits/keys/count", null, null);

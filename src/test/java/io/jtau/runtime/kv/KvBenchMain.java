@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Throughput of {@link KvStore} for {@code bench/kv-vs-redis.sh}: durable puts from one writer and
- * from 16 concurrent writers (group commit), and gets from 1 and 16 readers. Values are 3 bytes,
- * as redis-benchmark's default. Usage: {@code KvBenchMain DIR PUTS GETS}.
+ * from 16 concurrent writers (group commit), and gets from 1 and 16 readers. Values are 3 bytes, as
+ * redis-benchmark's default. Usage: {@code KvBenchMain DIR PUTS GETS}.
  */
 public final class KvBenchMain {
 
