@@ -1,18 +1,25 @@
 package io.jtau.app;
 
 import io.jtau.build.BuildCache;
+import io.jtau.build.BuildJobs;
 import io.jtau.build.BuildService;
+import io.jtau.build.Sandbox;
 import io.jtau.model.FunctionTarget;
 import io.jtau.model.ProjectKey;
 import io.jtau.model.ReconcileResult;
+import io.jtau.port.CancellationToken;
 import io.jtau.port.ContentStore;
 import io.jtau.port.SourceRepository;
 import io.jtau.reconcile.ProjectReconciler;
 import io.jtau.reconcile.ProjectSources;
 import io.jtau.reconcile.ReconcileListener;
+import io.jtau.reconcile.SafetyPass;
 import io.jtau.reconcile.WorkQueue;
 import io.jtau.registry.XodusRegistry;
+import io.jtau.runtime.gateway.BundleCache;
 import io.jtau.runtime.gateway.Gateway;
+import io.jtau.runtime.gateway.ProjectLimiter;
+import io.jtau.runtime.gateway.WebsiteServer;
 import io.jtau.runtime.kv.KvStore;
 import io.jtau.runtime.pubsub.Broker;
 import io.jtau.runtime.wasm.CompiledModule;
@@ -20,9 +27,16 @@ import io.jtau.runtime.wasm.GuestServices;
 import io.jtau.runtime.wasm.Invocation;
 import io.jtau.runtime.wasm.WasmRuntime;
 import io.jtau.runtime.wasm.WasmRuntimeConfig;
+import io.jtau.source.GitHostApi;
 import io.jtau.source.GitRepositories;
+import io.jtau.source.MirrorSync;
+import io.jtau.source.NodeKey;
+import io.jtau.source.ProjectStore;
+import io.jtau.source.RepoUrlGuard;
 import io.jtau.store.FileContentStore;
 import io.jtau.store.ObjectStorage;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -34,6 +48,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -47,6 +62,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -60,6 +76,9 @@ public class Node {
   private static final Logger LOG = Logger.getLogger(Node.class);
 
   @Inject NodeConfig config;
+  @Inject SourcesConfig sourcesConfig;
+  @Inject GithubConfig githubConfig;
+  @Inject HttpPort httpPort;
   @Inject MeterRegistry meters;
 
   private Path dataDir;
@@ -68,16 +87,31 @@ public class Node {
   private FileContentStore store;
   private BuildCache buildCache;
   private BuildService builds;
+  private BuildJobs buildJobs;
+  private java.util.concurrent.ExecutorService buildExecutor;
   private Gateway gateway;
+  private BundleCache bundles;
+  private WebsiteServer websites;
+  private DomainAuthority authority;
+  private ProjectLimiter limiter;
   private WasmRuntime wasm;
   private StatusStore status;
   private ProjectReconciler reconciler;
   private WorkQueue queue;
+  private SafetyPass safetyPass;
+  private java.util.concurrent.ScheduledExecutorService timers;
+  private final java.util.Set<ProjectKey> agedKeys =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private KvStore kv;
   private ObjectStorage objects;
   private Broker broker;
   private ExecutorService deliveries;
   private DataPlane data;
+  private ProjectStore projectStore;
+  private ProjectRegistry projects;
+  private java.util.concurrent.ScheduledExecutorService sourcesTimer;
+  private java.util.concurrent.ExecutorService fetchers;
+  private java.util.concurrent.ExecutorService statusReporter;
   private volatile boolean started;
 
   void onStart(@Observes StartupEvent ev) {
@@ -111,8 +145,68 @@ public class Node {
       throw new UncheckedIOException("cannot open the content store", e);
     }
     buildCache = new BuildCache(dataDir.resolve("builds"));
-    builds = new BuildService(store, buildCache, BuildService.defaultBuilders());
-    gateway = new Gateway();
+    NodeConfig.Build bc = config.build();
+    Sandbox sandbox =
+        new Sandbox(
+            new Sandbox.Config(
+                Sandbox.findBwrap(),
+                bc.allowUnsandboxed(),
+                bc.allowNetwork(),
+                bc.workDir()
+                    .map(Path::of)
+                    .orElse(Path.of(System.getProperty("java.io.tmpdir"), "jtau-builds")),
+                new Sandbox.Limits(
+                    Duration.ofSeconds(bc.wallTimeSeconds()),
+                    bc.cpuSeconds(),
+                    bc.maxFileMb() << 20,
+                    bc.maxOutputMb() << 20,
+                    bc.maxProcesses())),
+            new java.security.SecureRandom());
+    if (!sandbox.sandboxed()) {
+      LOG.warnf(
+          "bwrap not found: build scripts are %s (apt-get install bubblewrap)",
+          bc.allowUnsandboxed() ? "run WITHOUT a sandbox" : "refused");
+    }
+    buildExecutor = Executors.newFixedThreadPool(bc.concurrency(), named("build"));
+    buildJobs =
+        new BuildJobs(
+            dataDir.resolve("build-jobs"),
+            new BuildJobs.Limits(bc.perProject(), bc.concurrency(), 1000, 4L << 20),
+            buildExecutor,
+            clock,
+            new java.security.SecureRandom(),
+            store,
+            this::pin,
+            job -> {
+              // A retried build that succeeds is in the cache now: let the project pick it up.
+              if (job.attempts() > 1 && job.state() == BuildJobs.State.SUCCEEDED && started) {
+                enqueueAllBranches(job.project());
+              }
+            });
+    builds =
+        new BuildService(
+            store,
+            buildCache,
+            buildJobs,
+            sandbox,
+            BuildService.allBuilders(Path.of(bc.npmCache())),
+            this::pin);
+    bundles =
+        new BundleCache(
+            store,
+            dataDir.resolve("websites"),
+            256,
+            io.jtau.runtime.gateway.Bundle.Limits.defaults());
+    websites =
+        new WebsiteServer(
+            bundles, store, Compression.available(), WebsiteServer.Settings.defaults());
+    authority = new DomainAuthority(config.fqdn(), generatedSuffix(), this::verifiedClaim);
+    gateway = new Gateway(authority, bundles);
+    NodeConfig.Gateway gw = config.gateway();
+    limiter =
+        new ProjectLimiter(
+            new ProjectLimiter.Settings(gw.ratePerSecond(), gw.burst(), gw.maxConcurrent()),
+            System::nanoTime);
     wasm =
         new WasmRuntime(WasmRuntimeConfig.defaults().withCacheDir(dataDir.resolve("wasm-cache")));
     status = new StatusStore(clock);
@@ -144,9 +238,11 @@ public class Node {
                 try {
                   var outcome =
                       wasm.invokePubSub(
-                          module(t.module()), invocation(t, services), topic, payload);
+                          module(t.module()),
+                          invocation(t, services),
+                          new io.jtau.runtime.wasm.PubSubMessage(topic, payload));
                   if (!outcome.ok()) {
-                    LOG.debugf("pubsub function %s failed: %s", t.name(), outcome.error());
+                    LOG.debugf("pubsub function %s failed: %s", t.name(), outcome.reason());
                   }
                 } catch (Exception e) {
                   LOG.debugf("pubsub function %s failed: %s", t.name(), e.getMessage());
@@ -154,16 +250,24 @@ public class Node {
               }
             },
             DataPlane.Settings.defaults());
+    startProjects(clock);
+    GitHostApi hostApi = new GitHostApi();
+    statusReporter = Executors.newSingleThreadExecutor(named("commit-status"));
+    CommitStatusSink statusSink = new CommitStatusSink(status, projects, hostApi, statusReporter);
     ProjectSources sources =
         new ProjectSources() {
           @Override
           public Optional<SourceRepository> config(String project) {
-            return git.find(project, "config").map(r -> r);
+            Optional<SourceRepository> hosted = git.find(project, "config").map(r -> r);
+            return hosted.isPresent() ? hosted : projects.config(project);
           }
 
           @Override
           public Optional<SourceRepository> code(String project) {
-            return git.find(project, "code").map(r -> r);
+            if (git.find(project, "config").isPresent()) {
+              return git.find(project, "code").map(r -> r);
+            }
+            return projects.code(project);
           }
         };
     reconciler =
@@ -173,10 +277,11 @@ public class Node {
             builds,
             this::prepare,
             gateway,
-            List.of(data),
-            status,
+            List.of(new WebsiteApplier(gateway, bundles), data),
+            statusSink,
             clock,
-            new ProjectReconciler.Settings(config.fqdn(), generatedSuffix(), config.devMode()));
+            new ProjectReconciler.Settings(
+                config.fqdn(), generatedSuffix(), config.devMode(), config.branches()));
     Timer.Builder timer = Timer.builder("jtau.reconcile.duration").publishPercentiles(0.5, 0.95);
     ReconcileListener listener =
         (key, result, nanos) -> {
@@ -184,29 +289,163 @@ public class Node {
               .tag("result", result.getClass().getSimpleName())
               .register(meters)
               .record(nanos, TimeUnit.NANOSECONDS);
+          if (result instanceof ReconcileResult.Done) {
+            trackAppliedAge(key);
+          }
           if (!(result instanceof ReconcileResult.Done d && !d.changed())) {
             LOG.infof("reconciled %s in %.1f ms: %s", key, nanos / 1e6, summary(result));
           }
         };
+    ProjectReconciler r = reconciler;
+    WorkQueue.Task task =
+        new WorkQueue.Task() {
+          @Override
+          public ReconcileResult run(ProjectKey key, CancellationToken cancel) {
+            return r.reconcile(key, cancel);
+          }
+
+          @Override
+          public boolean superseded(ProjectKey key) {
+            return r.superseded(key);
+          }
+        };
+    if (timers == null) {
+      timers = Executors.newSingleThreadScheduledExecutor(named("reconcile-timer"));
+    }
     queue =
         new WorkQueue(
             Executors.newFixedThreadPool(config.workers(), named("reconcile")),
-            Executors.newSingleThreadScheduledExecutor(named("reconcile-timer")),
-            reconciler::reconcile,
+            timers,
+            task,
             listener,
             new Random(),
             Duration.ofMillis(500),
-            Duration.ofMinutes(5));
-    meters.gauge("jtau.reconcile.queue.depth", queue, WorkQueue::depth);
-    meters.gauge("jtau.builds.run", builds, BuildService::buildsRun);
-    meters.gauge("jtau.builds.skipped", builds, BuildService::cacheHits);
+            Duration.ofMinutes(5),
+            Duration.ofMillis(config.reconcileMinIntervalMillis()),
+            clock);
+    registerMetrics(clock);
+    safetyPass =
+        new SafetyPass(
+            timers,
+            this::knownKeys,
+            queue::enqueue,
+            Duration.ofSeconds(config.safetyPassSeconds()),
+            new Random());
     started = true;
+    safetyPass.start();
+    projects.start();
+    knownKeys().forEach(queue::enqueue);
+    LOG.infof("node started in %d ms, data in %s", (System.nanoTime() - t0) / 1_000_000, dataDir);
+  }
+
+  private void registerMetrics(Clock clock) {
+    meters.gauge("jtau.reconcile.queue.depth", queue, WorkQueue::depth);
+    FunctionCounter.builder("jtau.builds.run", builds, BuildService::buildsRun)
+        .description("Builds that ran (input hash never built before)")
+        .register(meters);
+    FunctionCounter.builder("jtau.builds.skipped", builds, BuildService::cacheHits)
+        .description("Builds skipped because their input hash was already built")
+        .register(meters);
+  }
+
+  /**
+   * Registers the per-key gauge of the last applied revision's age the first time a key applies.
+   */
+  private void trackAppliedAge(ProjectKey key) {
+    if (agedKeys.add(key)) {
+      Gauge.builder(
+              "jtau.reconcile.last.applied.age",
+              reconciler,
+              rec ->
+                  rec.appliedAtMillis(key)
+                      .map(t -> (Clock.systemUTC().millis() - t) / 1000.0)
+                      .orElse(Double.NaN))
+          .description("Seconds since this node last applied the revision the key serves")
+          .baseUnit("seconds")
+          .tag("project", key.project())
+          .tag("branch", key.branch())
+          .register(meters);
+    }
+  }
+
+  /**
+   * Every key the node knows: each config repository with each served branch, plus every key the
+   * registry has a current snapshot for.
+   */
+  public java.util.Set<ProjectKey> knownKeys() {
+    java.util.Set<ProjectKey> keys = new java.util.LinkedHashSet<>();
     for (String[] repo : git.list()) {
       if (repo[1].equals("config")) {
-        enqueueAllBranches(repo[0]);
+        for (String b : config.branches()) {
+          keys.add(new ProjectKey(repo[0], b));
+        }
       }
     }
-    LOG.infof("node started in %d ms, data in %s", (System.nanoTime() - t0) / 1_000_000, dataDir);
+    keys.addAll(registry.keys());
+    return keys;
+  }
+
+  /** The safety pass (for tests and status). */
+  public SafetyPass safetyPass() {
+    return safetyPass;
+  }
+
+  /** Opens the registered remote projects (their mirrors start fetching once the queue runs). */
+  private void startProjects(Clock clock) {
+    SecureRandom random = new SecureRandom();
+    NodeKey key;
+    try {
+      key = NodeKey.loadOrCreate(dataDir.resolve("node.key"), random);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the node key", e);
+    }
+    projectStore = new ProjectStore(dataDir.resolve("projects"));
+    Supplier<String> publicUrl =
+        () ->
+            sourcesConfig
+                .publicUrl()
+                .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
+                .orElseGet(() -> "http://localhost:" + httpPort.get());
+    RepoUrlGuard guard = RepoUrlGuard.system(sourcesConfig.allowPrivate(), this::ownOrigins);
+    sourcesTimer = Executors.newSingleThreadScheduledExecutor(named("mirror-timer"));
+    fetchers =
+        Executors.newFixedThreadPool(Math.max(1, sourcesConfig.fetchThreads()), named("fetch"));
+    projects =
+        new ProjectRegistry(
+            new ProjectRegistry.Settings(
+                dataDir,
+                config.branches(),
+                Duration.ofSeconds(sourcesConfig.pollSeconds()),
+                Duration.ofSeconds(Math.max(1, sourcesConfig.fetchTimeoutSeconds())),
+                Duration.ofMillis(Math.max(1, sourcesConfig.retryFirstMillis())),
+                Duration.ofSeconds(Math.max(1, sourcesConfig.retryMaxSeconds())),
+                githubConfig.apiUrl(),
+                publicUrl),
+            key,
+            projectStore,
+            guard,
+            new GitHostApi(),
+            new MirrorSync.Settings(
+                Duration.ofSeconds(sourcesConfig.pollSeconds()),
+                Duration.ofMillis(Math.max(1, sourcesConfig.retryFirstMillis())),
+                Duration.ofSeconds(Math.max(1, sourcesConfig.retryMaxSeconds()))),
+            sourcesTimer,
+            fetchers,
+            random,
+            clock,
+            status,
+            k -> {
+              if (queue != null) {
+                queue.enqueue(k);
+              }
+            },
+            name -> git.find(name, "config").isPresent());
+  }
+
+  /** Origins of this node's own Git server, which remote projects may use over plain http. */
+  private List<String> ownOrigins() {
+    int port = httpPort.get();
+    return List.of("http://127.0.0.1:" + port, "http://localhost:" + port, "http://[::1]:" + port);
   }
 
   private static String summary(ReconcileResult r) {
@@ -222,6 +461,14 @@ public class Node {
       return "requeue after " + q.delay();
     }
     throw new AssertionError(r);
+  }
+
+  private void pin(io.jtau.model.Cid cid, String owner) {
+    try {
+      store.pin(cid, owner);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot pin " + cid.value() + " for " + owner, e);
+    }
   }
 
   private void prepare(FunctionTarget target) throws Exception {
@@ -293,8 +540,32 @@ public class Node {
     return builds;
   }
 
+  /** Build jobs: list, cancel, retry, logs. */
+  public BuildJobs buildJobs() {
+    return buildJobs;
+  }
+
   public Gateway gateway() {
     return gateway;
+  }
+
+  /** Serves website files from bundles. */
+  public WebsiteServer websites() {
+    return websites;
+  }
+
+  /** Opened website bundles. */
+  public BundleCache bundles() {
+    return bundles;
+  }
+
+  /** Per-project request admission. */
+  public ProjectLimiter limiter() {
+    return limiter;
+  }
+
+  private boolean verifiedClaim(String project, String host) {
+    return false;
   }
 
   public WasmRuntime wasm() {
@@ -313,14 +584,31 @@ public class Node {
     return queue;
   }
 
+  /** The registered remote projects. */
+  public ProjectRegistry projects() {
+    return projects;
+  }
+
   synchronized void close() {
     if (!started) {
       return;
     }
     started = false;
+    safetyPass.close();
     queue.close();
+    closeQuietly(buildJobs);
+    if (buildExecutor != null) {
+      buildExecutor.shutdownNow();
+    }
     data.close();
     deliveries.shutdownNow();
+    closeQuietly(projects);
+    if (sourcesTimer != null) {
+      sourcesTimer.shutdownNow();
+      fetchers.shutdownNow();
+      statusReporter.shutdownNow();
+    }
+    closeQuietly(projectStore);
     closeQuietly(wasm);
     closeQuietly(kv);
     closeQuietly(objects);

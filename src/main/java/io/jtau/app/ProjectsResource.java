@@ -3,6 +3,7 @@ package io.jtau.app;
 import io.jtau.model.Condition;
 import io.jtau.model.HistoryEntry;
 import io.jtau.model.ProjectKey;
+import io.jtau.model.ResourceStatus;
 import io.jtau.model.Snapshot;
 import io.jtau.source.GitRepositories;
 import jakarta.inject.Inject;
@@ -36,14 +37,15 @@ public class ProjectsResource {
       String configCommit,
       String codeCommit,
       List<Condition> conditions,
-      List<String> urls) {}
+      List<String> urls,
+      List<ResourceStatus> resources) {}
 
   @GET
   public List<BranchStatus> list() {
     List<BranchStatus> out = new ArrayList<>();
     for (String project : projects()) {
-      for (String b : node.config().branches()) {
-        out.add(status(new ProjectKey(project, b)));
+      for (String b : branches(project)) {
+        out.add(status(new ProjectKey(project, b), false));
       }
     }
     return out;
@@ -54,8 +56,8 @@ public class ProjectsResource {
   public List<BranchStatus> project(@PathParam("project") String project) {
     requireProject(project);
     List<BranchStatus> out = new ArrayList<>();
-    for (String b : node.config().branches()) {
-      out.add(status(new ProjectKey(project, b)));
+    for (String b : branches(project)) {
+      out.add(status(new ProjectKey(project, b), true));
     }
     return out;
   }
@@ -108,7 +110,27 @@ public class ProjectsResource {
     return List.copyOf(names);
   }
 
-  BranchStatus status(ProjectKey key) {
+  /**
+   * The node's branches that mean something for the project: those its config repository has or
+   * that have a current snapshot; the first served branch when none does (a new project).
+   */
+  private List<String> branches(String project) {
+    List<String> out = new ArrayList<>();
+    var repo = node.git().find(project, "config");
+    for (String b : node.config().branches()) {
+      ProjectKey key = new ProjectKey(project, b);
+      if (repo.map(r -> r.head(b).isPresent()).orElse(false)
+          || node.registry().current(key).isPresent()) {
+        out.add(b);
+      }
+    }
+    if (out.isEmpty()) {
+      out.add(node.config().branches().get(0));
+    }
+    return out;
+  }
+
+  BranchStatus status(ProjectKey key, boolean withResources) {
     var snap = node.registry().current(key);
     List<String> urls = new ArrayList<>();
     snap.ifPresent(s -> urls.addAll(urls(key, s)));
@@ -119,7 +141,8 @@ public class ProjectsResource {
         snap.map(Snapshot::configCommit).orElse(null),
         snap.map(Snapshot::codeCommit).orElse(null),
         node.status().conditions(key),
-        urls);
+        urls,
+        withResources ? node.status().resources(key) : null);
   }
 
   List<String> urls(ProjectKey key, Snapshot s) {

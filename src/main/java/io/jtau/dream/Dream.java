@@ -53,6 +53,39 @@ public class Dream {
     return ready;
   }
 
+  /** Seeds one sample project (if its repositories are empty) and asks for its reconcile. */
+  public boolean seed(String name) throws IOException {
+    Path dir = samplesDir().resolve(name);
+    if (!io.jtau.source.GitRepositories.validName(name)
+        || !Files.isDirectory(dir.resolve("config"))) {
+      return false;
+    }
+    String branch = node.config().branches().get(0);
+    for (String repo : List.of("config", "code")) {
+      Path src = dir.resolve(repo);
+      if (Files.isDirectory(src)) {
+        var r = node.git().create(name, repo);
+        if (SampleSeeder.seed(r.repository(), src, branch, node.generatedSuffix())) {
+          out("  seeded " + name + "/" + repo + ".git from " + src);
+        }
+      }
+    }
+    node.enqueueAllBranches(name);
+    return true;
+  }
+
+  /** The sample projects available to seed. */
+  public List<String> availableSamples() {
+    try (var s = Files.list(samplesDir())) {
+      return s.filter(p -> Files.isDirectory(p.resolve("config")))
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
   private void run() {
     try {
       long t0 = System.nanoTime();
@@ -61,21 +94,9 @@ public class Dream {
       String branch = node.config().branches().get(0);
       List<String> names = node.config().dream().samples();
       for (String name : names) {
-        Path dir = samples.resolve(name);
-        if (!Files.isDirectory(dir.resolve("config"))) {
+        if (!seed(name)) {
           LOG.warnf("sample %s not found under %s", name, samples);
-          continue;
         }
-        for (String repo : List.of("config", "code")) {
-          Path src = dir.resolve(repo);
-          if (Files.isDirectory(src)) {
-            var r = node.git().create(name, repo);
-            if (SampleSeeder.seed(r.repository(), src, branch, node.generatedSuffix())) {
-              out("  seeded " + name + "/" + repo + ".git from " + src);
-            }
-          }
-        }
-        node.enqueueAllBranches(name);
       }
       long deadline = System.nanoTime() + 120_000_000_000L;
       for (String name : names) {

@@ -91,8 +91,7 @@ class DataPlaneTest {
                 wasm.invokePubSub(
                     wasm.cached(t.module()).orElseThrow(),
                     Node.invocation(t, services),
-                    topic,
-                    payload);
+                    new io.jtau.runtime.wasm.PubSubMessage(topic, payload));
               }
             },
             DataPlane.Settings.defaults());

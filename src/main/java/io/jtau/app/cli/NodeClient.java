@@ -115,6 +115,104 @@ public final class NodeClient {
     return r.body();
   }
 
+  /** GETs a plain-text document from the API. */
+  public String text(String path) throws NodeException {
+    HttpResponse<String> r;
+    try {
+      r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + path))
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Accept", "text/plain")
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new NodeException("cannot reach the node at " + base + ": " + e.getMessage(), 2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NodeException("interrupted", 2);
+    }
+    check(r.statusCode(), r.body());
+    return r.body();
+  }
+
+  /**
+   * Reads a Server-Sent Events stream, giving each event's data (its {@code data:} lines joined by
+   * newlines) to {@code onData} as it arrives, until the stream ends or {@code onData} returns
+   * false. Blocks.
+   */
+  public void events(String path, java.util.function.Predicate<String> onData)
+      throws NodeException {
+    HttpResponse<java.util.stream.Stream<String>> r;
+    try {
+      r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + path))
+                  .header("Accept", "text/event-stream")
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofLines());
+    } catch (IOException e) {
+      throw new NodeException("cannot reach the node at " + base + ": " + e.getMessage(), 2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NodeException("interrupted", 2);
+    }
+    if (r.statusCode() >= 300) {
+      String body;
+      try (java.util.stream.Stream<String> lines = r.body()) {
+        body = String.join("\n", lines.limit(20).toList());
+      }
+      check(r.statusCode(), body);
+    }
+    try (java.util.stream.Stream<String> lines = r.body()) {
+      StringBuilder data = new StringBuilder();
+      java.util.Iterator<String> it = lines.iterator();
+      while (it.hasNext()) {
+        String line = it.next();
+        if (line.isEmpty()) {
+          if (data.length() > 0) {
+            String d = data.toString();
+            data.setLength(0);
+            if (!onData.test(d)) {
+              return;
+            }
+          }
+        } else if (line.startsWith("data:")) {
+          if (data.length() > 0) {
+            data.append('\n');
+          }
+          data.append(line.startsWith("data: ") ? line.substring(6) : line.substring(5));
+        }
+      }
+    } catch (java.io.UncheckedIOException e) {
+      throw new NodeException("the stream from " + base + " broke: " + e.getMessage(), 2);
+    }
+  }
+
+  private static void check(int status, String body) throws NodeException {
+    if (status == 404) {
+      throw new NodeException("not found: " + body.strip(), 1);
+    }
+    if (status >= 300) {
+      throw new NodeException("the node answered " + status + ": " + body.strip(), 1);
+    }
+  }
+
+  /** POSTs a JSON document to the API and returns the JSON answer. */
+  public JsonNode post(String path, JsonNode body) throws NodeException {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+  }
+
+  /** DELETEs a resource of the API and returns the JSON answer. */
+  public JsonNode delete(String path) throws NodeException {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+  }
+
   private JsonNode send(HttpRequest.Builder b) throws NodeException {
     HttpResponse<String> r;
     try {

@@ -15,12 +15,19 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       DreamCommand.class,
+      StartCommand.class,
+      ConfigCommand.class,
+      CompletionCommand.class,
       StatusCommand.class,
       HistoryCommand.class,
       ValidateCommand.class,
       StoreCommand.class,
+      RunCommand.class,
+      BuildsCommand.class,
+      BuildCommand.class,
+      LogsCommand.class,
       DbCommand.class,
-      RunCommand.class
+      ProjectCommand.class
     })
 public class TauCommand implements Runnable {
 
