@@ -1,11 +1,17 @@
 package io.jtau.app;
 
 import io.jtau.model.FunctionTarget;
+import io.jtau.model.ProjectKey;
 import io.jtau.runtime.gateway.Gateway;
+import io.jtau.runtime.gateway.ProjectLimiter;
+import io.jtau.runtime.gateway.StaticRequest;
+import io.jtau.runtime.gateway.StaticResponse;
+import io.jtau.runtime.gateway.WebsiteServer;
 import io.jtau.runtime.wasm.HttpRequest;
 import io.jtau.runtime.wasm.HttpResponse;
 import io.jtau.runtime.wasm.Invocation;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -20,17 +26,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
- * The public HTTP entry of the gateway, in front of every other route: a request whose host is
- * routed by a project goes to its function; a host under the generated-domain suffix that no
- * project routes gets 404 (never a default project); any other host falls through to the node's own
- * API, Git server and health endpoints.
+ * The public HTTP entry, in front of every other route. A request whose host a project serves goes
+ * to that project's function or website (tau's matching rules, {@link Gateway#match}); a host no
+ * project serves gets 404 unless it is one of the node's own names (IP literals, {@code localhost},
+ * the cloud FQDN, {@code *.tau.<fqdn>}, {@code jtau.gateway.node-hosts}), which fall through to the
+ * node's API, Git server and health endpoints. Never a default project. Each project's requests
+ * pass its rate and concurrency limits (429, 503), and every request writes one structured line to
+ * the {@code jtau.access} log.
  */
 @ApplicationScoped
 public class GatewayRoutes {
 
-  static final int MAX_BODY = 10 * 1024 * 1024;
+  private static final Logger ACCESS = Logger.getLogger("jtau.access");
 
   @Inject Node node;
   @Inject MeterRegistry meters;
@@ -40,17 +50,24 @@ public class GatewayRoutes {
   }
 
   void handle(RoutingContext ctx) {
+    long t0 = System.nanoTime();
     HttpServerRequest req = ctx.request();
     String rawHost = req.authority() != null ? req.authority().toString() : req.getHeader("Host");
     String host = Gateway.normalizeHost(rawHost);
-    if (!node.gateway().serves(host)) {
-      if (host.endsWith("." + node.generatedSuffix())) {
-        plain(ctx, 404, "no project serves " + host + "\n");
+    Gateway gateway = node.gateway();
+    java.util.Optional<ProjectKey> owner = gateway.owner(host);
+    if (owner.isEmpty()) {
+      if (isNodeHost(host)) {
+        accessLog(ctx, t0, host, "-");
+        ctx.next();
         return;
       }
-      ctx.next();
+      accessLog(ctx, t0, host, "-");
+      plain(ctx, 404, "no project serves " + (host.isEmpty() ? "this host" : host) + "\n");
       return;
     }
+    String project = owner.get().project();
+    accessLog(ctx, t0, host, project);
     String path;
     try {
       path = decodePath(req.path());
@@ -58,7 +75,21 @@ public class GatewayRoutes {
       plain(ctx, 400, "bad request path: " + e.getMessage() + "\n");
       return;
     }
-    Gateway.Match m = node.gateway().match(host, req.method().name(), path);
+    ProjectLimiter.Admission admission = node.limiter().acquire(project);
+    if (admission instanceof ProjectLimiter.Refused refused) {
+      if (refused.status() == 429) {
+        ctx.response().putHeader("Retry-After", "1");
+      }
+      plain(ctx, refused.status(), refused.reason() + "\n");
+      return;
+    }
+    ProjectLimiter.Admitted admitted = (ProjectLimiter.Admitted) admission;
+    ctx.addEndHandler(v -> admitted.release());
+    Gateway.Match m = gateway.match(host, req.method().name(), path);
+    if (m instanceof Gateway.WebsiteFound wf) {
+      serveWebsite(ctx, wf, req.path(), path);
+      return;
+    }
     if (m instanceof Gateway.NotFound || m instanceof Gateway.UnknownHost) {
       plain(ctx, 404, "not found: " + path + "\n");
       return;
@@ -69,11 +100,12 @@ public class GatewayRoutes {
       return;
     }
     FunctionTarget target = ((Gateway.Found) m).route().function();
+    int maxBody = node.config().gateway().maxBodyBytes();
     String lengthHeader = req.getHeader("Content-Length");
     if (lengthHeader != null) {
       try {
-        if (Long.parseLong(lengthHeader.trim()) > MAX_BODY) {
-          plain(ctx, 413, "request body over " + MAX_BODY + " bytes\n");
+        if (Long.parseLong(lengthHeader.trim()) > maxBody) {
+          plain(ctx, 413, "request body over " + maxBody + " bytes\n");
           return;
         }
       } catch (NumberFormatException e) {
@@ -85,7 +117,7 @@ public class GatewayRoutes {
     boolean[] tooLarge = {false};
     req.handler(
         chunk -> {
-          if (body.size() + chunk.length() > MAX_BODY) {
+          if (body.size() + chunk.length() > maxBody) {
             tooLarge[0] = true;
           } else if (!tooLarge[0]) {
             body.writeBytes(chunk.getBytes());
@@ -94,7 +126,7 @@ public class GatewayRoutes {
     req.endHandler(
         v -> {
           if (tooLarge[0]) {
-            plain(ctx, 413, "request body over " + MAX_BODY + " bytes\n");
+            plain(ctx, 413, "request body over " + maxBody + " bytes\n");
             return;
           }
           HttpRequest request =
@@ -124,6 +156,141 @@ public class GatewayRoutes {
         });
   }
 
+  private void serveWebsite(
+      RoutingContext ctx, Gateway.WebsiteFound wf, String rawPath, String path) {
+    String problem = unsafeWebsitePath(rawPath, path);
+    if (problem != null) {
+      plain(ctx, 400, "bad request path: " + problem + "\n");
+      return;
+    }
+    HttpServerRequest req = ctx.request();
+    StaticRequest sr =
+        new StaticRequest(
+            req.method().name(),
+            path,
+            req.getHeader("If-None-Match"),
+            req.getHeader("Range"),
+            req.getHeader("If-Range"),
+            req.getHeader("Accept-Encoding"));
+    WebsiteServer server = node.websites();
+    io.jtau.model.Cid bundle = wf.route().website().bundle();
+    try {
+      java.util.Optional<StaticResponse> fast = server.serve(bundle, wf.matchedPath(), sr, false);
+      if (fast.isPresent()) {
+        write(ctx, fast.get());
+        return;
+      }
+    } catch (Exception e) {
+      plain(ctx, 500, "website " + wf.route().website().name() + ": " + e.getMessage() + "\n");
+      return;
+    }
+    ctx.vertx()
+        .<java.util.Optional<StaticResponse>>executeBlocking(
+            () -> server.serve(bundle, wf.matchedPath(), sr, true), false)
+        .onComplete(
+            ar -> {
+              if (ar.failed() || ar.result().isEmpty()) {
+                String why = ar.failed() ? ar.cause().getMessage() : "not ready";
+                plain(ctx, 500, "website " + wf.route().website().name() + ": " + why + "\n");
+                return;
+              }
+              write(ctx, ar.result().get());
+            });
+  }
+
+  /**
+   * Refuses website paths that try to leave the bundle or hide separators: encoded slashes and
+   * backslashes, and {@code .} or {@code ..} segments (raw or percent-encoded).
+   */
+  static String unsafeWebsitePath(String rawPath, String decoded) {
+    String lower = rawPath.toLowerCase(Locale.ROOT);
+    if (lower.contains("%2f") || lower.contains("%5c")) {
+      return "encoded slash";
+    }
+    if (decoded.indexOf('\\') >= 0) {
+      return "backslash";
+    }
+    for (String seg : decoded.split("/", -1)) {
+      if (seg.equals("..") || seg.equals(".")) {
+        return "dot segment";
+      }
+    }
+    return null;
+  }
+
+  private static void write(RoutingContext ctx, StaticResponse r) {
+    var resp = ctx.response().setStatusCode(r.status());
+    for (Map.Entry<String, String> h : r.headers()) {
+      resp.headers().add(h.getKey(), h.getValue());
+    }
+    StaticResponse.Body b = r.body();
+    if (b instanceof StaticResponse.Bytes bytes) {
+      resp.end(Buffer.buffer(Unpooled.wrappedBuffer(bytes.data(), bytes.offset(), bytes.count())));
+    } else if (b instanceof StaticResponse.FileRegion f) {
+      resp.sendFile(f.file().toString(), f.offset(), f.count());
+    } else {
+      resp.end();
+    }
+  }
+
+  private boolean isNodeHost(String host) {
+    if (host.isEmpty() || host.equals("localhost") || host.startsWith("[")) {
+      return true;
+    }
+    if (host.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.')) {
+      return true;
+    }
+    String fqdn = node.config().fqdn().toLowerCase(Locale.ROOT);
+    if (host.equals(fqdn) || host.endsWith(".tau." + fqdn)) {
+      return true;
+    }
+    return node.config().gateway().nodeHosts().map(l -> l.contains(host)).orElse(false);
+  }
+
+  private void accessLog(RoutingContext ctx, long t0, String host, String project) {
+    if (!node.config().gateway().accessLog()) {
+      return;
+    }
+    HttpServerRequest req = ctx.request();
+    ctx.addEndHandler(
+        v -> {
+          var resp = ctx.response();
+          StringBuilder b = new StringBuilder(192);
+          b.append("{\"host\":");
+          json(b, host);
+          b.append(",\"method\":");
+          json(b, req.method().name());
+          b.append(",\"path\":");
+          json(b, req.path());
+          b.append(",\"proto\":");
+          json(b, String.valueOf(req.version()));
+          b.append(",\"status\":").append(resp.getStatusCode());
+          b.append(",\"bytes\":").append(resp.bytesWritten());
+          b.append(",\"micros\":").append((System.nanoTime() - t0) / 1000);
+          b.append(",\"project\":");
+          json(b, project);
+          b.append(",\"remote\":");
+          json(b, req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress());
+          b.append('}');
+          ACCESS.info(b);
+        });
+  }
+
+  private static void json(StringBuilder b, String s) {
+    b.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        b.append('\\').append(c);
+      } else if (c < 0x20) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    b.append('"');
+  }
+
   private HttpResponse invoke(FunctionTarget t, HttpRequest request) throws Exception {
     var module = node.module(t.module());
     Invocation inv =
@@ -136,7 +303,7 @@ public class GatewayRoutes {
             t.call(),
             t.memoryBytes(),
             t.timeoutNanos(),
-            io.jtau.runtime.wasm.GuestServices.none());
+            node.guestServices(t.key()));
     return node.wasm().invokeHttp(module, inv, request);
   }
 

@@ -21,13 +21,20 @@ public interface NodeConfig {
   @WithDefault("dream.localhost")
   String fqdn();
 
-  /** Branches this node serves, in preference order. */
-  @WithDefault("main")
+  /**
+   * Branches this node serves, in preference order: each project is served from the first of them
+   * its config repository has (tau's rule: {@code main}, else {@code master}).
+   */
+  @WithDefault("main,master")
   List<String> branches();
 
   /** Reconcile worker threads. */
   @WithDefault("4")
   int workers();
+
+  /** Least time between the starts of two reconciles of one (project, branch), in milliseconds. */
+  @WithDefault("200")
+  int reconcileMinIntervalMillis();
 
   /** Snapshots kept per (project, branch). */
   @WithDefault("50")
@@ -46,6 +53,182 @@ public interface NodeConfig {
 
   /** Local-cloud settings. */
   Dream dream();
+
+  /** Access control settings (see docs/security.md). */
+  Access access();
+
+  /** Settings of tokens and authentication. */
+  interface Access {
+    /**
+     * File holding the operator token (written by {@code tau config generate}); when absent the
+     * node uses {@code <data-dir>/keys/operator.token}, creating it (mode 0600) on first start.
+     */
+    Optional<String> operatorTokenFile();
+
+    /** Authentication failures per client address per minute before it is blocked. */
+    @WithDefault("10")
+    int maxAuthFailures();
+
+    /** How long a blocked address is answered 429, in seconds. */
+    @WithDefault("60")
+    int coolDownSeconds();
+  }
+
+  /** Build settings ({@code jtau.build.*}); see docs/builds.md. */
+  Build build();
+
+  /** Settings of builds: sandbox, limits, concurrency. */
+  interface Build {
+    /**
+     * Run workflow scripts without the bubblewrap sandbox when {@code bwrap} is not installed
+     * (trusted single-user nodes only).
+     */
+    @WithDefault("false")
+    boolean allowUnsandboxed();
+
+    /** Grant the network to builds whose build file asks for it. */
+    @WithDefault("false")
+    boolean allowNetwork();
+
+    /** Builds of one project running at once. */
+    @WithDefault("2")
+    int perProject();
+
+    /** Builds running at once on this node. */
+    @WithDefault("4")
+    int concurrency();
+
+    /** Wall-time limit of one build (all steps), seconds. */
+    @WithDefault("600")
+    int wallTimeSeconds();
+
+    /** CPU-time limit of each build process, seconds. */
+    @WithDefault("600")
+    int cpuSeconds();
+
+    /** Size limit of the build output folder, MiB. */
+    @WithDefault("512")
+    long maxOutputMb();
+
+    /** Size limit of any one file a build writes, MiB. */
+    @WithDefault("1024")
+    long maxFileMb();
+
+    /** Processes a build may have at once. */
+    @WithDefault("256")
+    int maxProcesses();
+
+    /** Where fresh build folders are made (default: the system temp folder). */
+    Optional<String> workDir();
+
+    /** npm prefix where AssemblyScript is installed once. */
+    @WithDefault("${user.home}/.cache/jtau/npm")
+    String npmCache();
+  }
+
+  /** HTTP gateway settings. */
+  Gateway gateway();
+
+  /** Authoritative DNS settings. */
+  Dns dns();
+
+  /** Domain ownership settings. */
+  Domains domains();
+
+  /** TLS settings. */
+  Tls tls();
+
+  /** ACME (certificates from a public CA) settings. */
+  Acme acme();
+
+  /** Settings of the HTTP gateway in front of every project. */
+  interface Gateway {
+    /** Write one structured access-log line per request (category {@code jtau.access}). */
+    @WithDefault("true")
+    boolean accessLog();
+
+    /** Requests per second admitted per project (token bucket refill rate; 0 = unlimited). */
+    @WithDefault("2000")
+    double ratePerSecond();
+
+    /** Token bucket size per project (the burst admitted at once). */
+    @WithDefault("4000")
+    int burst();
+
+    /** Requests in flight per project; more get 503 (0 = unlimited). */
+    @WithDefault("512")
+    int maxConcurrent();
+
+    /**
+     * Host names under which the node's own API, Git server and health endpoints answer, besides IP
+     * literals, {@code localhost}, the cloud FQDN and names under {@code tau.<fqdn>}. Any other
+     * host no project serves gets 404.
+     */
+    Optional<List<String>> nodeHosts();
+
+    /** Largest request body accepted by functions, in bytes. */
+    @WithDefault("10485760")
+    int maxBodyBytes();
+  }
+
+  /** Settings of the authoritative DNS server. */
+  interface Dns {
+    /** UDP and TCP port; 0 = any free port, -1 = DNS off. */
+    @WithDefault("-1")
+    int port();
+
+    /** Address the DNS server binds to. */
+    @WithDefault("127.0.0.1")
+    String bind();
+
+    /** Addresses of this node, given out for services and gateway names. */
+    @WithDefault("127.0.0.1")
+    List<String> addresses();
+
+    /** Services this node runs, answered as {@code <service>.tau.<fqdn>}. */
+    @WithDefault("gateway,git,api,dns")
+    List<String> services();
+
+    /** Queries per second accepted per source address (token bucket). */
+    @WithDefault("2000")
+    int ratePerSource();
+
+    /** CAA issuer published at the cloud FQDN (empty = no CAA record). */
+    @WithDefault("letsencrypt.org")
+    String caaIssuer();
+  }
+
+  /** Settings of custom-domain claims. */
+  interface Domains {
+    /** Seconds between re-verifications of every claim. */
+    @WithDefault("3600")
+    int reverifySeconds();
+
+    /** Hours a verified domain keeps serving after its TXT record stops verifying. */
+    @WithDefault("24")
+    int graceHours();
+
+    /** Days an unverified claim is kept before it is released. */
+    @WithDefault("7")
+    int claimTtlDays();
+
+    /** DNS server used to read TXT records ({@code host:port}); absent = the system resolver. */
+    Optional<String> resolver();
+  }
+
+  /** Settings of HTTPS. */
+  interface Tls {
+    /** HTTPS port (0 = any free port, -1 = HTTPS off). */
+    @WithDefault("-1")
+    int port();
+  }
+
+  /** Settings of ACME. */
+  interface Acme {
+    /** Obtain certificates from an ACME CA for verified domains. */
+    @WithDefault("false")
+    boolean enabled();
+  }
 
   /** Settings of {@code tau dream}. */
   interface Dream {
