@@ -72,6 +72,9 @@ public final class WasmRuntime implements AutoCloseable {
 
   private static final Map<String, FunctionType> WASI_TYPES = wasiTypes();
 
+  /** Largest initial table a module may declare (each element is a heap reference per call). */
+  static final long MAX_TABLE_ELEMENTS = 1_000_000;
+
   private final WasmRuntimeConfig config;
   private final MemoryBudget budget;
   private final ThreadPoolExecutor workers;
@@ -183,6 +186,20 @@ public final class WasmRuntime implements AutoCloseable {
       return new CompiledModule(cid, JsEngine.compile(wasm), wasm.length);
     }
     WasmModule module = parse(wasm);
+    for (int i = 0; i < module.tableSection().tableCount(); i++) {
+      long elements = module.tableSection().getTable(i).limits().min();
+      // tables live on the JVM heap outside the guest memory budget, so they get their own limit
+      if (elements > MAX_TABLE_ELEMENTS) {
+        throw new WasmException(
+            WasmException.Phase.LIMIT,
+            "table "
+                + i
+                + " declares "
+                + elements
+                + " initial elements, this node allows at most "
+                + MAX_TABLE_ELEMENTS);
+      }
+    }
     List<FunctionImport> functionImports = new ArrayList<>();
     Set<String> libraries = new HashSet<>();
     boolean importsReady = false;
@@ -274,7 +291,12 @@ public final class WasmRuntime implements AutoCloseable {
     } catch (MalformedException e) {
       throw new WasmException(WasmException.Phase.MALFORMED, e.getMessage(), e);
     } catch (InvalidException e) {
-      throw new WasmException(WasmException.Phase.INVALID, e.getMessage(), e);
+      String m = e.getMessage();
+      if (m != null && m.contains("size minimum must not be greater than maximum")) {
+        // Chicory says this for tables beyond its 10^7 element limit (e.g. 2^32 elements)
+        m = "table or memory limits out of range: " + m;
+      }
+      throw new WasmException(WasmException.Phase.INVALID, m, e);
     } catch (ChicoryException e) {
       throw new WasmException(WasmException.Phase.MALFORMED, e.getMessage(), e);
     } catch (RuntimeException e) {

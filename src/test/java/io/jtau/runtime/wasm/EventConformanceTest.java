@@ -381,6 +381,99 @@ class EventConformanceTest {
     assertThat(s.p2pSent()).containsExactly("Hello, world");
   }
 
+  /**
+   * multi_pubsub.wasm / pubsub.wasm (d): a PubSub event whose data is "Hello, world" makes the
+   * guest POST to a local server (reachable only with the test egress exception).
+   */
+  @ParameterizedTest
+  @EnumSource(ExecutionMode.class)
+  void pubsubEventTriggersAnHttpCallLikeMultiPubsub(ExecutionMode mode) throws Exception {
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    java.util.List<String> hits = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server.createContext(
+        "/multi_pubsub",
+        ex -> {
+          hits.add(ex.getRequestMethod());
+          ex.sendResponseHeaders(204, -1);
+          ex.close();
+        });
+    server.start();
+    String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/multi_pubsub";
+    String wat =
+        """
+        (module
+          (import "taubyte/sdk" "getMessageDataSize" (func $mdSize (param i32 i32) (result i32)))
+          (import "taubyte/sdk" "getMessageData" (func $md (param i32 i32) (result i32)))
+          (import "taubyte/sdk" "newHttpClient" (func $client (param i32) (result i32)))
+          (import "taubyte/sdk" "newHttpRequest" (func $request (param i32 i32) (result i32)))
+          (import "taubyte/sdk" "setHttpRequestURL" (func $url (param i32 i32 i32 i32) (result i32)))
+          (import "taubyte/sdk" "setHttpRequestMethod" (func $method (param i32 i32 i32) (result i32)))
+          (import "taubyte/sdk" "doHttpRequest" (func $send (param i32 i32) (result i32)))
+          (import "taubyte/sdk" "closeHttpResponseBody" (func $close (param i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 100) "%s")
+          (func (export "call") (param $ev i32) (result i32)
+            (drop (call $mdSize (local.get $ev) (i32.const 16)))
+            (if (i32.ne (i32.load (i32.const 16)) (i32.const 12)) (then (return (i32.const 0))))
+            (drop (call $client (i32.const 20)))
+            (drop (call $request (i32.load (i32.const 20)) (i32.const 24)))
+            (drop (call $url (i32.load (i32.const 20)) (i32.load (i32.const 24)) (i32.const 100) (i32.const %d)))
+            (drop (call $method (i32.load (i32.const 20)) (i32.load (i32.const 24)) (i32.const 2)))
+            (if (i32.ne (call $send (i32.load (i32.const 20)) (i32.load (i32.const 24))) (i32.const 0))
+              (then (return (i32.const 13))))
+            (drop (call $close (i32.load (i32.const 20)) (i32.load (i32.const 24))))
+            (i32.const 0)))
+        """
+            .formatted(url, url.length());
+    try (WasmRuntime open =
+            new WasmRuntime(
+                WasmRuntimeConfig.defaults()
+                    .withWorkers(1)
+                    .withMode(mode)
+                    .withEgress(EgressPolicy.allowAll()));
+        WasmRuntime guarded =
+            new WasmRuntime(WasmRuntimeConfig.defaults().withWorkers(1).withMode(mode))) {
+      PubSubMessage hello =
+          PubSubMessage.on("proj-123", "app-456", "someChannel", bytes("Hello, world"));
+      EventResult posted = open.invokePubSub(compile(open, wat), inv(GuestServices.none()), hello);
+      EventResult ignored =
+          open.invokePubSub(
+              compile(open, wat),
+              inv(GuestServices.none()),
+              PubSubMessage.on("proj-123", "app-456", "someChannel", bytes("other")));
+      EventResult denied =
+          guarded.invokePubSub(compile(guarded, wat), inv(GuestServices.none()), hello);
+
+      assertThat(posted.ok()).isTrue();
+      assertThat(posted.result()).isZero();
+      assertThat(ignored.result()).isZero();
+      assertThat(hits).containsExactly("POST");
+      assertThat(denied.result()).isEqualTo(13);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  /** §6.6: eth.wasm, eth_sign.wasm and ipfs.wasm import functions tau core no longer offers. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"ethNew", "ethHexToECDSA", "newIpfsClient"})
+  void legacyEthAndIpfsImportsAreUnlinkable(String name) {
+    byte[] w =
+        Guests.wasm(
+            "(module (import \"taubyte/sdk\" \""
+                + name
+                + "\" (func (param i32) (result i32))) (memory (export \"memory\") 1)"
+                + " (func (export \"call\") (param i32)))");
+    WasmRuntime rt = rt(ExecutionMode.COMPILED);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> rt.compile(Guests.cidOf(w), w))
+        .isInstanceOfSatisfying(
+            WasmException.class,
+            e -> assertThat(e.phase()).isEqualTo(WasmException.Phase.UNLINKABLE))
+        .hasMessageContaining("taubyte/sdk." + name);
+  }
+
   static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
