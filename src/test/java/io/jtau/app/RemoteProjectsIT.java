@@ -155,7 +155,8 @@ class RemoteProjectsIT {
 
   HttpResponse<String> register(ObjectNode body) throws Exception {
     return send(
-        HttpRequest.newBuilder(URI.create(base() + "/api/project-admin/projects"))
+        io.jtau.TestAuth.operator(
+                HttpRequest.newBuilder(URI.create(base() + "/api/project-admin/projects")), node)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
   }
@@ -361,9 +362,18 @@ class RemoteProjectsIT {
     assertThat(sent[1]).isLessThan(256L << 20);
 
     // The CLI lists the project without any secret.
-    String listed = cli("project", "list", "--node", base());
+    String listed =
+        cli("project", "list", "--node", base(), "--token", io.jtau.TestAuth.operatorToken(node));
     assertThat(listed).contains("remote").contains("acme/config").contains("[github, token]");
-    String json = cli("project", "list", "--json", "--node", base());
+    String json =
+        cli(
+            "project",
+            "list",
+            "--json",
+            "--node",
+            base(),
+            "--token",
+            io.jtau.TestAuth.operatorToken(node));
     assertThat(JSON.readTree(json).get(0).path("repos").get(1).path("heads").path("main").asText())
         .isEqualTo(changed.name());
 
@@ -382,7 +392,16 @@ class RemoteProjectsIT {
     }
 
     // Removal forgets the project and its mirrors.
-    assertThat(cli("project", "remove", "remote", "--node", base())).contains("removed remote");
+    assertThat(
+            cli(
+                "project",
+                "remove",
+                "remote",
+                "--node",
+                base(),
+                "--token",
+                io.jtau.TestAuth.operatorToken(node)))
+        .contains("removed remote");
     assertThat(Files.exists(node.dataDir().resolve("mirrors/remote/code.git"))).isFalse();
     assertThat(hook(codeHook, codeSecret, "push", "d-after", body, true).statusCode())
         .isEqualTo(404);

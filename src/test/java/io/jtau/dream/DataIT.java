@@ -76,7 +76,9 @@ class DataIT {
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofByteArray(body));
-    if (host != null) {
+    if (host == null) {
+      io.jtau.TestAuth.operator(b, node);
+    } else {
       b.header("Host", host);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -121,16 +123,44 @@ class DataIT {
     // the CLI against the live node
     var put =
         io.jtau.app.cli.DbCommandTest.run(
-            "db", "put", "--node", base(), "--project", "kv", "visits", "cli/key", "from the cli");
+            "db",
+            "put",
+            "--node",
+            base(),
+            "--token",
+            io.jtau.TestAuth.operatorToken(node),
+            "--project",
+            "kv",
+            "visits",
+            "cli/key",
+            "from the cli");
     assertThat(put.exit()).as(put.err()).isZero();
     assertThat(
             io.jtau.app.cli.DbCommandTest.run(
-                    "db", "get", "--node", base(), "--project", "kv", "visits", "cli/key")
+                    "db",
+                    "get",
+                    "--node",
+                    base(),
+                    "--token",
+                    io.jtau.TestAuth.operatorToken(node),
+                    "--project",
+                    "kv",
+                    "visits",
+                    "cli/key")
                 .out())
         .isEqualTo("from the cli");
     assertThat(
             io.jtau.app.cli.DbCommandTest.run(
-                    "db", "list", "--node", base(), "--project", "kv", "visits", "cli/")
+                    "db",
+                    "list",
+                    "--node",
+                    base(),
+                    "--token",
+                    io.jtau.TestAuth.operatorToken(node),
+                    "--project",
+                    "kv",
+                    "visits",
+                    "cli/")
                 .out())
         .isEqualTo("cli/key\n");
 

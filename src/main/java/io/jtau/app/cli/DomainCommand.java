@@ -43,6 +43,11 @@ public class DomainCommand implements Runnable {
     @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
     String node;
 
+    @Option(
+        names = "--token",
+        description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
+    String token;
+
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
@@ -69,7 +74,9 @@ public class DomainCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        JsonNode c = NodeClient.locate(common.node).post(path(fqdn) + "/claim" + common.query());
+        JsonNode c =
+            NodeClient.locate(common.node, common.token)
+                .post(path(fqdn) + "/claim" + common.query());
         if (common.json) {
           System.out.println(NodeClient.pretty(c));
           return 0;
@@ -109,7 +116,9 @@ public class DomainCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        JsonNode v = NodeClient.locate(common.node).post(path(fqdn) + "/verify" + common.query());
+        JsonNode v =
+            NodeClient.locate(common.node, common.token)
+                .post(path(fqdn) + "/verify" + common.query());
         if (common.json) {
           System.out.println(NodeClient.pretty(v));
         } else {
@@ -131,7 +140,8 @@ public class DomainCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        JsonNode l = NodeClient.locate(common.node).get("/api/domains" + common.query());
+        JsonNode l =
+            NodeClient.locate(common.node, common.token).get("/api/domains" + common.query());
         if (common.json) {
           System.out.println(NodeClient.pretty(l));
           return 0;
@@ -163,7 +173,7 @@ public class DomainCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        NodeClient.locate(common.node).delete(path(fqdn) + common.query());
+        NodeClient.locate(common.node, common.token).delete(path(fqdn) + common.query());
         System.out.println("released " + fqdn);
         return 0;
       } catch (NodeClient.NodeException e) {
