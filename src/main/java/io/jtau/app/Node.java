@@ -355,6 +355,29 @@ public class Node {
             }
             return projects.code(project);
           }
+
+          @Override
+          public Optional<SourceRepository> repository(String project, String fullname) {
+            if (git.find(project, "config").isPresent()) {
+              // A hosted project keeps its website and library repositories next to its own:
+              // owner/name is served from <project>/<name>.git on this node.
+              if (fullname == null) {
+                return Optional.empty();
+              }
+              String name =
+                  fullname
+                      .substring(fullname.lastIndexOf('/') + 1)
+                      .toLowerCase(java.util.Locale.ROOT);
+              if (name.endsWith(".git")) {
+                name = name.substring(0, name.length() - 4);
+              }
+              if (name.equals("config") || name.equals("code")) {
+                return Optional.empty();
+              }
+              return git.find(project, name).map(r -> r);
+            }
+            return projects.repository(project, fullname);
+          }
         };
     reconciler =
         new ProjectReconciler(

@@ -61,7 +61,17 @@ public class Dream {
       return false;
     }
     String branch = node.config().branches().get(0);
-    for (String repo : List.of("config", "code")) {
+    // config and code first, then any other folder (website and library repositories).
+    List<String> repos = new java.util.ArrayList<>(List.of("config", "code"));
+    try (var entries = Files.list(dir)) {
+      entries
+          .filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !repos.contains(n) && io.jtau.source.GitRepositories.validName(n))
+          .sorted()
+          .forEach(repos::add);
+    }
+    for (String repo : repos) {
       Path src = dir.resolve(repo);
       if (Files.isDirectory(src)) {
         var r = node.git().create(name, repo);

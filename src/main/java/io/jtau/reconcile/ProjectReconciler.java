@@ -81,11 +81,43 @@ public final class ProjectReconciler {
 
   /** The heads a run works on. */
   record Heads(
-      SourceRepository config, String configCommit, SourceRepository code, String codeCommit) {
+      SourceRepository config,
+      String configCommit,
+      SourceRepository code,
+      String codeCommit,
+      Map<String, ExtraHead> extras) {
+    Heads(SourceRepository config, String configCommit, SourceRepository code, String codeCommit) {
+      this(config, configCommit, code, codeCommit, Map.of());
+    }
+
+    /**
+     * The revision: config and code commits, plus a digest of the heads of the website and library
+     * repositories when the config names any, so a push to one of those is a new revision too.
+     */
     String revision() {
-      return Snapshot.revisionOf(configCommit, codeCommit);
+      String base = Snapshot.revisionOf(configCommit, codeCommit);
+      if (extras.isEmpty()) {
+        return base;
+      }
+      StringBuilder b = new StringBuilder();
+      new java.util.TreeMap<>(extras)
+          .forEach((k, v) -> b.append(k).append('=').append(v.commit()).append('\n'));
+      return base + "+r" + sha256(b.toString()).substring(0, 16);
     }
   }
+
+  /** A website or library repository at the head this run works on ({@code commit} "" = none). */
+  record ExtraHead(SourceRepository repository, String commit) {}
+
+  /** The repositories a config commit's websites and libraries name, with their branches. */
+  private final Map<String, List<String[]>> extraRepos =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, List<String[]>> e) {
+              return size() > 256;
+            }
+          });
 
   /** A failure that waits for a new commit; {@code resources} names the resources at fault. */
   static final class StalledException extends Exception {
@@ -363,20 +395,61 @@ public final class ProjectReconciler {
     }
     SourceRepository code = sources.code(key.project()).orElse(null);
     String codeHead = code == null ? "" : code.head(key.branch()).orElse("");
-    return Optional.of(new Heads(config.get(), configHead.get(), code, codeHead));
+    List<String[]> repos =
+        extraRepos.computeIfAbsent(
+            key.branch() + "@" + configHead.get(),
+            k -> scanRepos(key, config.get(), configHead.get()));
+    Map<String, ExtraHead> extras = new java.util.TreeMap<>();
+    for (String[] r : repos) {
+      String fullname = r[0];
+      String branch = r[1] == null || r[1].isBlank() ? key.branch() : r[1];
+      Optional<SourceRepository> repo = sources.repository(key.project(), fullname);
+      extras.put(
+          fullname.toLowerCase(java.util.Locale.ROOT) + "@" + branch,
+          new ExtraHead(repo.orElse(null), repo.flatMap(x -> x.head(branch)).orElse("")));
+    }
+    return Optional.of(new Heads(config.get(), configHead.get(), code, codeHead, extras));
+  }
+
+  /**
+   * The (fullname, branch) of every website and library repository the config commit names; empty
+   * when it does not compile (the run stalls on it anyway). Cached per commit, so a no-op run reads
+   * no tree.
+   */
+  private List<String[]> scanRepos(ProjectKey key, SourceRepository config, String commit) {
+    try {
+      CompileResult r =
+          compiler(key.branch())
+              .compile(config.read(commit, "", SourceRepository.ReadLimits.CONFIG));
+      if (r.config() == null) {
+        return List.of();
+      }
+      List<String[]> out = new ArrayList<>();
+      for (Resource.Website w : r.config().all(Resource.Website.class)) {
+        out.add(new String[] {w.repositoryName(), w.branch()});
+      }
+      for (Resource.Library l : r.config().all(Resource.Library.class)) {
+        out.add(new String[] {l.repositoryName(), l.branch()});
+      }
+      return List.copyOf(out);
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+  }
+
+  private ConfigCompiler compiler(String branch) {
+    return compilers.computeIfAbsent(
+        branch,
+        b ->
+            new ConfigCompiler(
+                new CompileOptions(
+                    b, settings.cloudFqdn(), settings.generatedSuffix(), settings.devMode())));
   }
 
   /** Compiles the config commit; all problems are reported at once. */
   CompileResult reconcileConfig(ProjectKey key, Heads heads) throws StalledException {
     RepoTree tree = heads.config.read(heads.configCommit, "", SourceRepository.ReadLimits.CONFIG);
-    ConfigCompiler compiler =
-        compilers.computeIfAbsent(
-            key.branch(),
-            b ->
-                new ConfigCompiler(
-                    new CompileOptions(
-                        b, settings.cloudFqdn(), settings.generatedSuffix(), settings.devMode())));
-    CompileResult result = compiler.compile(tree);
+    CompileResult result = compiler(key.branch()).compile(tree);
     List<Problem> errors = new ArrayList<>();
     tree.problems().stream().filter(Problem::isError).forEach(errors::add);
     result.problems().stream().filter(Problem::isError).forEach(errors::add);
@@ -418,8 +491,39 @@ public final class ProjectReconciler {
         before.put(Snapshot.assetKey(f), f);
       }
     }
+    Map<String, String> libraryAssets = new java.util.HashMap<>();
+    for (Resource.Library l : config.all(Resource.Library.class)) {
+      String folder = l.path() == null ? "" : l.path().replaceAll("^/+|/+$", "");
+      String cid =
+          buildFromRepo(
+              key, heads, l, l.repositoryName(), l.branch(), folder, "library", failures, cancel);
+      if (cid != null) {
+        assets.put(Snapshot.assetKey(l), cid);
+        libraryAssets.put(l.id(), cid);
+      }
+    }
+    for (Resource.Website w : config.all(Resource.Website.class)) {
+      String cid =
+          buildFromRepo(
+              key, heads, w, w.repositoryName(), w.branch(), "", "website", failures, cancel);
+      if (cid != null) {
+        assets.put(Snapshot.assetKey(w), cid);
+      }
+    }
     for (Resource.Function f : config.all(Resource.Function.class)) {
       Ref ref = new Ref(f.kind().word(), f.application(), f.id());
+      if (f.source() != null && f.source().startsWith("libraries/")) {
+        // The function runs its library's module: the library's artifact is the function's.
+        String lib = libraryAssets.get(f.source().substring("libraries/".length()));
+        if (lib != null) {
+          assets.put(Snapshot.assetKey(f), lib);
+        } else if (!failures.containsKey(ref)) {
+          failures.put(
+              ref,
+              "function " + f.name() + ": its library " + f.source() + " has no built artifact");
+        }
+        continue;
+      }
       Resource.Function old = before.get(Snapshot.assetKey(f));
       String oldAsset = old == null ? null : previous.assets().get(Snapshot.assetKey(f));
       if (oldAsset != null
@@ -489,6 +593,77 @@ public final class ProjectReconciler {
           "BuildFailed", String.join("\n", failures.values()), Map.copyOf(failures));
     }
     return assets;
+  }
+
+  /**
+   * Builds a website or library from the repository its config names, at the head this run works
+   * on; returns the artifact's CID, or null after recording the failure.
+   */
+  private String buildFromRepo(
+      ProjectKey key,
+      Heads heads,
+      Resource r,
+      String fullname,
+      String branch,
+      String folder,
+      String kind,
+      Map<Ref, String> failures,
+      CancellationToken cancel) {
+    Ref ref = new Ref(r.kind().word(), r.application(), r.id());
+    String b = branch == null || branch.isBlank() ? key.branch() : branch;
+    ExtraHead head = heads.extras().get(fullname.toLowerCase(java.util.Locale.ROOT) + "@" + b);
+    if (head == null || head.repository() == null) {
+      failures.put(
+          ref,
+          kind
+              + " "
+              + r.name()
+              + ": repository "
+              + fullname
+              + " is not available to this node (push it to the node's Git server as "
+              + key.project()
+              + "/"
+              + fullname.substring(fullname.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT)
+              + ".git, or register it with tau project add)");
+      return null;
+    }
+    if (head.commit().isEmpty()) {
+      failures.put(ref, kind + " " + r.name() + ": repository " + fullname + " has no branch " + b);
+      return null;
+    }
+    Optional<String> tree = head.repository().treeId(head.commit(), folder);
+    if (tree.isEmpty()) {
+      failures.put(
+          ref, kind + " " + r.name() + ": folder '" + folder + "' not found in " + fullname);
+      return null;
+    }
+    cancel.throwIfCancelled();
+    String inputHash = sha256(kind + "\n" + tree.get() + "\n" + builder.fingerprint());
+    SourceRepository repo = head.repository();
+    String commit = head.commit();
+    Builder.Result result =
+        builder.build(
+            new Builder.Request(
+                key.project(),
+                r.id(),
+                r.name(),
+                kind,
+                inputHash,
+                () -> repo.read(commit, folder, SourceRepository.ReadLimits.CODE),
+                Map.of(),
+                cancel));
+    cancel.throwIfCancelled();
+    if (result instanceof Builder.Built built) {
+      if (!built.cached()) {
+        status.event(
+            key, "Normal", "Built", kind + " " + r.name() + " built in " + built.millis() + " ms");
+      }
+      return built.artifact().value();
+    } else if (result instanceof Builder.Failed fail) {
+      failures.put(ref, fail.message());
+      return null;
+    }
+    throw new AssertionError(result);
   }
 
   /** Compiles every module a desired route points at, before anything is published. */
