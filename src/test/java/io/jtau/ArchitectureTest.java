@@ -104,7 +104,8 @@ class ArchitectureTest {
       "io.jtau.runtime.dns..",
       "io.jtau.runtime.kv..",
       "io.jtau.runtime.pubsub..",
-      "io.jtau.cluster.."
+      "io.jtau.cluster..",
+      "io.jtau.access.."
     };
     for (String c : components) {
       String[] others =

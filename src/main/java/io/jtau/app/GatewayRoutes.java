@@ -303,7 +303,7 @@ public class GatewayRoutes {
             t.call(),
             t.memoryBytes(),
             t.timeoutNanos(),
-            io.jtau.runtime.wasm.GuestServices.none());
+            node.guestServices(t.key()));
     return node.wasm().invokeHttp(module, inv, request);
   }
 

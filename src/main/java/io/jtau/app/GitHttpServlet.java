@@ -1,5 +1,8 @@
 package io.jtau.app;
 
+import io.jtau.access.PathPolicy;
+import io.jtau.access.Principal;
+import io.jtau.access.Scope;
 import io.jtau.model.Problem;
 import io.jtau.model.ProjectKey;
 import io.jtau.model.RepoTree;
@@ -14,7 +17,12 @@ import io.jtau.source.JGitSourceRepository;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,15 +34,98 @@ import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
 
 /**
- * The embedded Git smart-HTTP server at {@code /git/<project>/<repo>.git}. A push to a config
- * repository is compiled before it is accepted: a commit that does not compile is rejected with
- * every problem printed as {@code remote:} lines, and a valid one prints the plan. After a push the
- * project's key is enqueued; the payload of the push is never used beyond that.
+ * The embedded Git smart-HTTP server at {@code /git/<project>/<repo>.git}. Every request is
+ * authenticated with HTTP basic (any user name, a token as password) or a bearer token: a push
+ * needs {@code push} on the project, a clone or fetch {@code read} (or {@code push}), or nothing
+ * when the project opted in to anonymous read. Without credentials the answer is 401 with {@code
+ * WWW-Authenticate: Basic realm="jtau"} so that git asks for them. A push to a config repository is
+ * compiled before it is accepted: a commit that does not compile is rejected with every problem
+ * printed as {@code remote:} lines, and a valid one prints the plan. After a push the project's key
+ * is enqueued; the payload of the push is never used beyond that.
  */
 @WebServlet(urlPatterns = "/git/*", loadOnStartup = 1)
 public class GitHttpServlet extends GitServlet {
 
+  private static final String PRINCIPAL = "jtau.principal";
+
   private transient Node node;
+
+  @Override
+  public void service(ServletRequest request, ServletResponse response)
+      throws ServletException, IOException {
+    HttpServletRequest req = (HttpServletRequest) request;
+    HttpServletResponse res = (HttpServletResponse) response;
+    if (!node.started()) {
+      fail(res, 503, "the node is starting");
+      return;
+    }
+    if (PathPolicy.credentialInQuery(req.getQueryString())) {
+      fail(res, 400, "credentials are accepted only in the Authorization header, never in the URL");
+      return;
+    }
+    PathPolicy.Requirement need = PathPolicy.git(req.getPathInfo(), req.getQueryString());
+    if (!(need instanceof PathPolicy.Requirement.OnProject op)) {
+      fail(res, 404, "no such repository");
+      return;
+    }
+    String address = req.getRemoteAddr() == null ? "unknown" : req.getRemoteAddr();
+    java.time.Duration blocked = node.authFailures().blockedFor(address);
+    if (!blocked.isZero()) {
+      res.setHeader("Retry-After", Long.toString(Math.max(1, blocked.toSeconds())));
+      fail(res, 429, "too many authentication failures from this address; retry later");
+      return;
+    }
+    String header = req.getHeader("Authorization");
+    Principal who;
+    if (header == null || header.isBlank()) {
+      if (op.scope() == Scope.READ && node.tokens().anonymousRead(op.project())) {
+        who = new Principal.Anonymous();
+      } else {
+        challenge(res, "credentials required: use a token as the password");
+        return;
+      }
+    } else {
+      Optional<Principal> p = AccessFilter.bearer(header).flatMap(node.tokens()::authenticate);
+      if (p.isEmpty()) {
+        node.authFailures().failure(address);
+        challenge(res, "the token is not valid (unknown, revoked or malformed)");
+        return;
+      }
+      who = p.get();
+      if (!who.may(op.scope(), op.project())) {
+        fail(res, 403, "this token has no '" + op.scope().label() + "' on project " + op.project());
+        return;
+      }
+    }
+    req.setAttribute(PRINCIPAL, who);
+    super.service(request, response);
+  }
+
+  /** The password part of an HTTP basic credential (base64 of {@code user:password}). */
+  static Optional<String> basicPassword(String base64) {
+    try {
+      String pair =
+          new String(
+              java.util.Base64.getDecoder().decode(base64),
+              java.nio.charset.StandardCharsets.UTF_8);
+      int colon = pair.indexOf(':');
+      return colon < 0 ? Optional.empty() : Optional.of(pair.substring(colon + 1));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void challenge(HttpServletResponse res, String message) throws IOException {
+    res.setHeader("WWW-Authenticate", "Basic realm=\"jtau\"");
+    fail(res, 401, message);
+  }
+
+  private static void fail(HttpServletResponse res, int status, String message) throws IOException {
+    res.setStatus(status);
+    res.setContentType("text/plain; charset=utf-8");
+    res.setHeader("Cache-Control", "no-store");
+    res.getWriter().write(message + "\n");
+  }
 
   @Override
   public void init(ServletConfig config) throws ServletException {
@@ -68,9 +159,14 @@ public class GitHttpServlet extends GitServlet {
           if (repoName.equals("config")) {
             rp.setPreReceiveHook((pack, commands) -> checkConfig(pack, project, commands));
           }
+          Object principal = req.getAttribute(PRINCIPAL);
+          String actor = principal instanceof Principal p ? p.actor() : "unknown";
           rp.setPostReceiveHook(
               (pack, commands) -> {
                 for (ReceiveCommand c : commands) {
+                  if (c.getResult() == ReceiveCommand.Result.OK) {
+                    auditPush(actor, project, repoName, c);
+                  }
                   if (c.getResult() == ReceiveCommand.Result.OK
                       && c.getRefName().startsWith(Constants.R_HEADS)) {
                     String branch = c.getRefName().substring(Constants.R_HEADS.length());
@@ -83,6 +179,25 @@ public class GitHttpServlet extends GitServlet {
           return rp;
         });
     super.init(config);
+  }
+
+  private void auditPush(String actor, String project, String repo, ReceiveCommand c) {
+    try {
+      node.audit()
+          .append(
+              actor,
+              "push",
+              project,
+              repo
+                  + " "
+                  + c.getRefName()
+                  + " "
+                  + c.getOldId().name().substring(0, 12)
+                  + ".."
+                  + c.getNewId().name().substring(0, 12));
+    } catch (RuntimeException e) {
+      getServletContext().log("audit entry for a push not written: " + e.getMessage());
+    }
   }
 
   private void checkConfig(

@@ -1,15 +1,25 @@
 package io.jtau.app;
 
+import io.jtau.access.AuditLog;
+import io.jtau.access.FailureLimiter;
+import io.jtau.access.Redactor;
+import io.jtau.access.SecretBox;
+import io.jtau.access.TokenStore;
+import io.jtau.access.Tokens;
 import io.jtau.build.BuildCache;
+import io.jtau.build.BuildJobs;
 import io.jtau.build.BuildService;
+import io.jtau.build.Sandbox;
 import io.jtau.model.FunctionTarget;
 import io.jtau.model.ProjectKey;
 import io.jtau.model.ReconcileResult;
+import io.jtau.port.CancellationToken;
 import io.jtau.port.ContentStore;
 import io.jtau.port.SourceRepository;
 import io.jtau.reconcile.ProjectReconciler;
 import io.jtau.reconcile.ProjectSources;
 import io.jtau.reconcile.ReconcileListener;
+import io.jtau.reconcile.SafetyPass;
 import io.jtau.reconcile.WorkQueue;
 import io.jtau.registry.XodusRegistry;
 import io.jtau.runtime.dns.DnsTxtResolver;
@@ -21,11 +31,23 @@ import io.jtau.runtime.gateway.ProjectLimiter;
 import io.jtau.runtime.gateway.SelfSigned;
 import io.jtau.runtime.gateway.SniKeyManager;
 import io.jtau.runtime.gateway.WebsiteServer;
+import io.jtau.runtime.kv.KvStore;
+import io.jtau.runtime.pubsub.Broker;
 import io.jtau.runtime.wasm.CompiledModule;
+import io.jtau.runtime.wasm.GuestServices;
+import io.jtau.runtime.wasm.Invocation;
 import io.jtau.runtime.wasm.WasmRuntime;
 import io.jtau.runtime.wasm.WasmRuntimeConfig;
+import io.jtau.source.GitHostApi;
 import io.jtau.source.GitRepositories;
+import io.jtau.source.MirrorSync;
+import io.jtau.source.NodeKey;
+import io.jtau.source.ProjectStore;
+import io.jtau.source.RepoUrlGuard;
 import io.jtau.store.FileContentStore;
+import io.jtau.store.ObjectStorage;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -36,6 +58,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -47,10 +70,13 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -64,6 +90,9 @@ public class Node {
   private static final Logger LOG = Logger.getLogger(Node.class);
 
   @Inject NodeConfig config;
+  @Inject SourcesConfig sourcesConfig;
+  @Inject GithubConfig githubConfig;
+  @Inject HttpPort httpPort;
   @Inject MeterRegistry meters;
 
   private Path dataDir;
@@ -72,6 +101,8 @@ public class Node {
   private FileContentStore store;
   private BuildCache buildCache;
   private BuildService builds;
+  private BuildJobs buildJobs;
+  private java.util.concurrent.ExecutorService buildExecutor;
   private Gateway gateway;
   private BundleCache bundles;
   private WebsiteServer websites;
@@ -87,6 +118,27 @@ public class Node {
   private StatusStore status;
   private ProjectReconciler reconciler;
   private WorkQueue queue;
+  private Path operatorTokenFile;
+  private TokenStore tokens;
+  private AuditLog audit;
+  private SecretBox secrets;
+  private Redactor redactor;
+  private FailureLimiter authFailures;
+  private LogRedaction logRedaction;
+  private SafetyPass safetyPass;
+  private java.util.concurrent.ScheduledExecutorService timers;
+  private final java.util.Set<ProjectKey> agedKeys =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private KvStore kv;
+  private ObjectStorage objects;
+  private Broker broker;
+  private ExecutorService deliveries;
+  private DataPlane data;
+  private ProjectStore projectStore;
+  private ProjectRegistry projects;
+  private java.util.concurrent.ScheduledExecutorService sourcesTimer;
+  private java.util.concurrent.ExecutorService fetchers;
+  private java.util.concurrent.ExecutorService statusReporter;
   private volatile boolean started;
 
   void onStart(@Observes StartupEvent ev) {
@@ -112,6 +164,29 @@ public class Node {
       throw new UncheckedIOException("cannot prepare data folder " + dataDir, e);
     }
     Clock clock = Clock.systemUTC();
+    SecureRandom random = new SecureRandom();
+    redactor = new Redactor();
+    logRedaction = LogRedaction.install(redactor);
+    try {
+      operatorTokenFile = resolveOperatorTokenFile();
+      String operatorToken = Files.readString(operatorTokenFile, StandardCharsets.UTF_8).strip();
+      if (!Tokens.wellFormed(operatorToken)) {
+        throw new IllegalStateException(
+            operatorTokenFile + ": not an operator token (expected jtau_ and 43 characters)");
+      }
+      tokens = new TokenStore(dataDir.resolve("access"), operatorToken, clock, random);
+      secrets = SecretBox.open(dataDir.resolve("keys").resolve("node.key"), random);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the node's keys", e);
+    }
+    audit = new AuditLog(dataDir.resolve("audit"), clock, redactor);
+    authFailures =
+        new FailureLimiter(
+            clock,
+            config.access().maxAuthFailures(),
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(config.access().coolDownSeconds()),
+            10_000);
     git = new GitRepositories(dataDir.resolve("git"));
     registry = new XodusRegistry(dataDir.resolve("registry"), config.retainSnapshots());
     try {
@@ -120,7 +195,52 @@ public class Node {
       throw new UncheckedIOException("cannot open the content store", e);
     }
     buildCache = new BuildCache(dataDir.resolve("builds"));
-    builds = new BuildService(store, buildCache, BuildService.defaultBuilders());
+    NodeConfig.Build bc = config.build();
+    Sandbox sandbox =
+        new Sandbox(
+            new Sandbox.Config(
+                Sandbox.findBwrap(),
+                bc.allowUnsandboxed(),
+                bc.allowNetwork(),
+                bc.workDir()
+                    .map(Path::of)
+                    .orElse(Path.of(System.getProperty("java.io.tmpdir"), "jtau-builds")),
+                new Sandbox.Limits(
+                    Duration.ofSeconds(bc.wallTimeSeconds()),
+                    bc.cpuSeconds(),
+                    bc.maxFileMb() << 20,
+                    bc.maxOutputMb() << 20,
+                    bc.maxProcesses())),
+            new java.security.SecureRandom());
+    if (!sandbox.sandboxed()) {
+      LOG.warnf(
+          "bwrap not found: build scripts are %s (apt-get install bubblewrap)",
+          bc.allowUnsandboxed() ? "run WITHOUT a sandbox" : "refused");
+    }
+    buildExecutor = Executors.newFixedThreadPool(bc.concurrency(), named("build"));
+    buildJobs =
+        new BuildJobs(
+            dataDir.resolve("build-jobs"),
+            new BuildJobs.Limits(bc.perProject(), bc.concurrency(), 1000, 4L << 20),
+            buildExecutor,
+            clock,
+            new java.security.SecureRandom(),
+            store,
+            this::pin,
+            job -> {
+              // A retried build that succeeds is in the cache now: let the project pick it up.
+              if (job.attempts() > 1 && job.state() == BuildJobs.State.SUCCEEDED && started) {
+                enqueueAllBranches(job.project());
+              }
+            });
+    builds =
+        new BuildService(
+            store,
+            buildCache,
+            buildJobs,
+            sandbox,
+            BuildService.allBuilders(Path.of(bc.npmCache())),
+            this::pin);
     bundles =
         new BundleCache(
             store,
@@ -176,16 +296,64 @@ public class Node {
     wasm =
         new WasmRuntime(WasmRuntimeConfig.defaults().withCacheDir(dataDir.resolve("wasm-cache")));
     status = new StatusStore(clock);
+    try {
+      kv = new KvStore(dataDir.resolve("kv"), KvStore.Settings.defaults(), named("kv-commit"));
+      objects = new ObjectStorage(dataDir.resolve("objects"), store);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the data stores", e);
+    }
+    deliveries =
+        new ThreadPoolExecutor(
+            32, 32, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named("pubsub"));
+    ((ThreadPoolExecutor) deliveries).allowCoreThreadTimeOut(true);
+    broker = new Broker(deliveries);
+    data =
+        new DataPlane(
+            kv,
+            objects,
+            broker,
+            new DataPlane.Runner() {
+              @Override
+              public void prepare(FunctionTarget target) throws Exception {
+                module(target.module());
+              }
+
+              @Override
+              public void invokePubSub(
+                  FunctionTarget t, GuestServices services, String topic, byte[] payload) {
+                try {
+                  var outcome =
+                      wasm.invokePubSub(
+                          module(t.module()),
+                          invocation(t, services),
+                          new io.jtau.runtime.wasm.PubSubMessage(topic, payload));
+                  if (!outcome.ok()) {
+                    LOG.debugf("pubsub function %s failed: %s", t.name(), outcome.reason());
+                  }
+                } catch (Exception e) {
+                  LOG.debugf("pubsub function %s failed: %s", t.name(), e.getMessage());
+                }
+              }
+            },
+            DataPlane.Settings.defaults());
+    startProjects(clock);
+    GitHostApi hostApi = new GitHostApi();
+    statusReporter = Executors.newSingleThreadExecutor(named("commit-status"));
+    CommitStatusSink statusSink = new CommitStatusSink(status, projects, hostApi, statusReporter);
     ProjectSources sources =
         new ProjectSources() {
           @Override
           public Optional<SourceRepository> config(String project) {
-            return git.find(project, "config").map(r -> r);
+            Optional<SourceRepository> hosted = git.find(project, "config").map(r -> r);
+            return hosted.isPresent() ? hosted : projects.config(project);
           }
 
           @Override
           public Optional<SourceRepository> code(String project) {
-            return git.find(project, "code").map(r -> r);
+            if (git.find(project, "config").isPresent()) {
+              return git.find(project, "code").map(r -> r);
+            }
+            return projects.code(project);
           }
         };
     reconciler =
@@ -195,10 +363,11 @@ public class Node {
             builds,
             this::prepare,
             gateway,
-            List.of(new WebsiteApplier(gateway, bundles), new TlsApplier(sni, authority)),
-            status,
+            List.of(new WebsiteApplier(gateway, bundles), new TlsApplier(sni, authority), data),
+            new AuditingStatusSink(statusSink, redactor, audit, registry),
             clock,
-            new ProjectReconciler.Settings(config.fqdn(), generatedSuffix(), config.devMode()));
+            new ProjectReconciler.Settings(
+                config.fqdn(), generatedSuffix(), config.devMode(), config.branches()));
     Timer.Builder timer = Timer.builder("jtau.reconcile.duration").publishPercentiles(0.5, 0.95);
     ReconcileListener listener =
         (key, result, nanos) -> {
@@ -206,29 +375,163 @@ public class Node {
               .tag("result", result.getClass().getSimpleName())
               .register(meters)
               .record(nanos, TimeUnit.NANOSECONDS);
+          if (result instanceof ReconcileResult.Done) {
+            trackAppliedAge(key);
+          }
           if (!(result instanceof ReconcileResult.Done d && !d.changed())) {
             LOG.infof("reconciled %s in %.1f ms: %s", key, nanos / 1e6, summary(result));
           }
         };
+    ProjectReconciler r = reconciler;
+    WorkQueue.Task task =
+        new WorkQueue.Task() {
+          @Override
+          public ReconcileResult run(ProjectKey key, CancellationToken cancel) {
+            return r.reconcile(key, cancel);
+          }
+
+          @Override
+          public boolean superseded(ProjectKey key) {
+            return r.superseded(key);
+          }
+        };
+    if (timers == null) {
+      timers = Executors.newSingleThreadScheduledExecutor(named("reconcile-timer"));
+    }
     queue =
         new WorkQueue(
             Executors.newFixedThreadPool(config.workers(), named("reconcile")),
-            Executors.newSingleThreadScheduledExecutor(named("reconcile-timer")),
-            reconciler::reconcile,
+            timers,
+            task,
             listener,
             new Random(),
             Duration.ofMillis(500),
-            Duration.ofMinutes(5));
-    meters.gauge("jtau.reconcile.queue.depth", queue, WorkQueue::depth);
-    meters.gauge("jtau.builds.run", builds, BuildService::buildsRun);
-    meters.gauge("jtau.builds.skipped", builds, BuildService::cacheHits);
+            Duration.ofMinutes(5),
+            Duration.ofMillis(config.reconcileMinIntervalMillis()),
+            clock);
+    registerMetrics(clock);
+    safetyPass =
+        new SafetyPass(
+            timers,
+            this::knownKeys,
+            queue::enqueue,
+            Duration.ofSeconds(config.safetyPassSeconds()),
+            new Random());
     started = true;
+    safetyPass.start();
+    projects.start();
+    knownKeys().forEach(queue::enqueue);
+    LOG.infof("node started in %d ms, data in %s", (System.nanoTime() - t0) / 1_000_000, dataDir);
+  }
+
+  private void registerMetrics(Clock clock) {
+    meters.gauge("jtau.reconcile.queue.depth", queue, WorkQueue::depth);
+    FunctionCounter.builder("jtau.builds.run", builds, BuildService::buildsRun)
+        .description("Builds that ran (input hash never built before)")
+        .register(meters);
+    FunctionCounter.builder("jtau.builds.skipped", builds, BuildService::cacheHits)
+        .description("Builds skipped because their input hash was already built")
+        .register(meters);
+  }
+
+  /**
+   * Registers the per-key gauge of the last applied revision's age the first time a key applies.
+   */
+  private void trackAppliedAge(ProjectKey key) {
+    if (agedKeys.add(key)) {
+      Gauge.builder(
+              "jtau.reconcile.last.applied.age",
+              reconciler,
+              rec ->
+                  rec.appliedAtMillis(key)
+                      .map(t -> (Clock.systemUTC().millis() - t) / 1000.0)
+                      .orElse(Double.NaN))
+          .description("Seconds since this node last applied the revision the key serves")
+          .baseUnit("seconds")
+          .tag("project", key.project())
+          .tag("branch", key.branch())
+          .register(meters);
+    }
+  }
+
+  /**
+   * Every key the node knows: each config repository with each served branch, plus every key the
+   * registry has a current snapshot for.
+   */
+  public java.util.Set<ProjectKey> knownKeys() {
+    java.util.Set<ProjectKey> keys = new java.util.LinkedHashSet<>();
     for (String[] repo : git.list()) {
       if (repo[1].equals("config")) {
-        enqueueAllBranches(repo[0]);
+        for (String b : config.branches()) {
+          keys.add(new ProjectKey(repo[0], b));
+        }
       }
     }
-    LOG.infof("node started in %d ms, data in %s", (System.nanoTime() - t0) / 1_000_000, dataDir);
+    keys.addAll(registry.keys());
+    return keys;
+  }
+
+  /** The safety pass (for tests and status). */
+  public SafetyPass safetyPass() {
+    return safetyPass;
+  }
+
+  /** Opens the registered remote projects (their mirrors start fetching once the queue runs). */
+  private void startProjects(Clock clock) {
+    SecureRandom random = new SecureRandom();
+    NodeKey key;
+    try {
+      key = NodeKey.loadOrCreate(dataDir.resolve("node.key"), random);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the node key", e);
+    }
+    projectStore = new ProjectStore(dataDir.resolve("projects"));
+    Supplier<String> publicUrl =
+        () ->
+            sourcesConfig
+                .publicUrl()
+                .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
+                .orElseGet(() -> "http://localhost:" + httpPort.get());
+    RepoUrlGuard guard = RepoUrlGuard.system(sourcesConfig.allowPrivate(), this::ownOrigins);
+    sourcesTimer = Executors.newSingleThreadScheduledExecutor(named("mirror-timer"));
+    fetchers =
+        Executors.newFixedThreadPool(Math.max(1, sourcesConfig.fetchThreads()), named("fetch"));
+    projects =
+        new ProjectRegistry(
+            new ProjectRegistry.Settings(
+                dataDir,
+                config.branches(),
+                Duration.ofSeconds(sourcesConfig.pollSeconds()),
+                Duration.ofSeconds(Math.max(1, sourcesConfig.fetchTimeoutSeconds())),
+                Duration.ofMillis(Math.max(1, sourcesConfig.retryFirstMillis())),
+                Duration.ofSeconds(Math.max(1, sourcesConfig.retryMaxSeconds())),
+                githubConfig.apiUrl(),
+                publicUrl),
+            key,
+            projectStore,
+            guard,
+            new GitHostApi(),
+            new MirrorSync.Settings(
+                Duration.ofSeconds(sourcesConfig.pollSeconds()),
+                Duration.ofMillis(Math.max(1, sourcesConfig.retryFirstMillis())),
+                Duration.ofSeconds(Math.max(1, sourcesConfig.retryMaxSeconds()))),
+            sourcesTimer,
+            fetchers,
+            random,
+            clock,
+            status,
+            k -> {
+              if (queue != null) {
+                queue.enqueue(k);
+              }
+            },
+            name -> git.find(name, "config").isPresent());
+  }
+
+  /** Origins of this node's own Git server, which remote projects may use over plain http. */
+  private List<String> ownOrigins() {
+    int port = httpPort.get();
+    return List.of("http://127.0.0.1:" + port, "http://localhost:" + port, "http://[::1]:" + port);
   }
 
   private static String summary(ReconcileResult r) {
@@ -246,6 +549,14 @@ public class Node {
     throw new AssertionError(r);
   }
 
+  private void pin(io.jtau.model.Cid cid, String owner) {
+    try {
+      store.pin(cid, owner);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot pin " + cid.value() + " for " + owner, e);
+    }
+  }
+
   private void prepare(FunctionTarget target) throws Exception {
     module(target.module());
   }
@@ -254,6 +565,52 @@ public class Node {
   public CompiledModule module(io.jtau.model.Cid cid) throws Exception {
     Optional<CompiledModule> cached = wasm.cached(cid);
     return cached.isPresent() ? cached.get() : wasm.compile(cid, store.read(cid));
+  }
+
+  /**
+   * The operator token's file: the configured one (it must exist), else {@code
+   * <data>/keys/operator.token}, created with a new token (mode 0600) when missing.
+   */
+  private Path resolveOperatorTokenFile() throws IOException {
+    Optional<String> configured = config.access().operatorTokenFile();
+    if (configured.isPresent()) {
+      Path p = Path.of(configured.get());
+      if (!Files.isRegularFile(p)) {
+        throw new IllegalStateException(
+            "jtau.access.operator-token-file: " + p + " does not exist (tau config generate)");
+      }
+      return p;
+    }
+    Path p = dataDir.resolve("keys").resolve("operator.token");
+    if (!Files.exists(p)) {
+      Files.createDirectories(p.getParent());
+      SecretBox.writePrivate(p, Tokens.generate(new SecureRandom()) + "\n");
+    }
+    return p;
+  }
+
+  /** The invocation of a deployed function with the given backends. */
+  public static Invocation invocation(FunctionTarget t, GuestServices services) {
+    return new Invocation(
+        t.projectId(),
+        t.application() == null ? "" : t.application(),
+        t.resourceId(),
+        t.commit(),
+        t.key().branch(),
+        t.call(),
+        t.memoryBytes(),
+        t.timeoutNanos(),
+        services);
+  }
+
+  /** The data services a function of this project branch reaches through its guest ABI. */
+  public GuestServices guestServices(ProjectKey key) {
+    return data.services(key);
+  }
+
+  /** Databases, globals, object storages and pub/sub channels. */
+  public DataPlane data() {
+    return data;
   }
 
   /** Asks for a reconcile of every branch this node serves for the project. */
@@ -289,6 +646,11 @@ public class Node {
 
   public BuildService builds() {
     return builds;
+  }
+
+  /** Build jobs: list, cancel, retry, logs. */
+  public BuildJobs buildJobs() {
+    return buildJobs;
   }
 
   public Gateway gateway() {
@@ -392,21 +754,82 @@ public class Node {
     return queue;
   }
 
+  /** The file holding the operator token (mode 0600). */
+  public Path operatorTokenFile() {
+    return operatorTokenFile;
+  }
+
+  /** Project tokens and access settings. */
+  public TokenStore tokens() {
+    return tokens;
+  }
+
+  /** The audit log. */
+  public AuditLog audit() {
+    return audit;
+  }
+
+  /** Encrypts secrets at rest with the node key. */
+  public SecretBox secrets() {
+    return secrets;
+  }
+
+  /** Removes tokens and registered secrets from texts; register every secret the node learns. */
+  public Redactor redactor() {
+    return redactor;
+  }
+
+  /** Authentication failures per client address. */
+  public FailureLimiter authFailures() {
+    return authFailures;
+  }
+
+  /** Whether the node finished starting (requests before that are refused with 503). */
+  public boolean started() {
+    return started;
+  }
+
+  /** The registered remote projects. */
+  public ProjectRegistry projects() {
+    return projects;
+  }
+
   synchronized void close() {
     if (!started) {
       return;
     }
     started = false;
+    safetyPass.close();
     queue.close();
+    closeQuietly(buildJobs);
+    if (buildExecutor != null) {
+      buildExecutor.shutdownNow();
+    }
+    data.close();
+    deliveries.shutdownNow();
+    closeQuietly(projects);
+    if (sourcesTimer != null) {
+      sourcesTimer.shutdownNow();
+      fetchers.shutdownNow();
+      statusReporter.shutdownNow();
+    }
+    closeQuietly(projectStore);
     domainTimer.shutdownNow();
     closeQuietly(dns);
     dnsWorkers.shutdownNow();
     closeQuietly(claims);
     closeQuietly(wasm);
+    closeQuietly(kv);
+    closeQuietly(objects);
     closeQuietly(git);
     closeQuietly(registry);
     closeQuietly(buildCache);
     closeQuietly(store);
+    closeQuietly(tokens);
+    closeQuietly(audit);
+    if (logRedaction != null) {
+      logRedaction.uninstall();
+    }
   }
 
   private static void closeQuietly(AutoCloseable c) {

@@ -21,13 +21,20 @@ public interface NodeConfig {
   @WithDefault("dream.localhost")
   String fqdn();
 
-  /** Branches this node serves, in preference order. */
-  @WithDefault("main")
+  /**
+   * Branches this node serves, in preference order: each project is served from the first of them
+   * its config repository has (tau's rule: {@code main}, else {@code master}).
+   */
+  @WithDefault("main,master")
   List<String> branches();
 
   /** Reconcile worker threads. */
   @WithDefault("4")
   int workers();
+
+  /** Least time between the starts of two reconciles of one (project, branch), in milliseconds. */
+  @WithDefault("200")
+  int reconcileMinIntervalMillis();
 
   /** Snapshots kept per (project, branch). */
   @WithDefault("50")
@@ -46,6 +53,78 @@ public interface NodeConfig {
 
   /** Local-cloud settings. */
   Dream dream();
+
+  /** Access control settings (see docs/security.md). */
+  Access access();
+
+  /** Settings of tokens and authentication. */
+  interface Access {
+    /**
+     * File holding the operator token (written by {@code tau config generate}); when absent the
+     * node uses {@code <data-dir>/keys/operator.token}, creating it (mode 0600) on first start.
+     */
+    Optional<String> operatorTokenFile();
+
+    /** Authentication failures per client address per minute before it is blocked. */
+    @WithDefault("10")
+    int maxAuthFailures();
+
+    /** How long a blocked address is answered 429, in seconds. */
+    @WithDefault("60")
+    int coolDownSeconds();
+  }
+
+  /** Build settings ({@code jtau.build.*}); see docs/builds.md. */
+  Build build();
+
+  /** Settings of builds: sandbox, limits, concurrency. */
+  interface Build {
+    /**
+     * Run workflow scripts without the bubblewrap sandbox when {@code bwrap} is not installed
+     * (trusted single-user nodes only).
+     */
+    @WithDefault("false")
+    boolean allowUnsandboxed();
+
+    /** Grant the network to builds whose build file asks for it. */
+    @WithDefault("false")
+    boolean allowNetwork();
+
+    /** Builds of one project running at once. */
+    @WithDefault("2")
+    int perProject();
+
+    /** Builds running at once on this node. */
+    @WithDefault("4")
+    int concurrency();
+
+    /** Wall-time limit of one build (all steps), seconds. */
+    @WithDefault("600")
+    int wallTimeSeconds();
+
+    /** CPU-time limit of each build process, seconds. */
+    @WithDefault("600")
+    int cpuSeconds();
+
+    /** Size limit of the build output folder, MiB. */
+    @WithDefault("512")
+    long maxOutputMb();
+
+    /** Size limit of any one file a build writes, MiB. */
+    @WithDefault("1024")
+    long maxFileMb();
+
+    /** Processes a build may have at once. */
+    @WithDefault("256")
+    int maxProcesses();
+
+    /** Where fresh build folders are made (default: the system temp folder). */
+    Optional<String> workDir();
+
+    /** npm prefix where AssemblyScript is installed once. */
+    @WithDefault("${user.home}/.cache/jtau/npm")
+    String npmCache();
+  }
 
   /** HTTP gateway settings. */
   Gateway gateway();
@@ -161,7 +240,7 @@ public interface NodeConfig {
     Optional<String> samplesDir();
 
     /** Sample projects to seed. */
-    @WithDefault("hello")
+    @WithDefault("hello,kv,chat")
     List<String> samples();
   }
 }

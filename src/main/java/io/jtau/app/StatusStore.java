@@ -2,6 +2,7 @@ package io.jtau.app;
 
 import io.jtau.model.Condition;
 import io.jtau.model.ProjectKey;
+import io.jtau.model.ResourceStatus;
 import io.jtau.port.StatusSink;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -13,8 +14,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Conditions and recent events per key, in memory, for the status API. Keeps the last 200 events
- * per key. Thread-safe.
+ * Conditions, per-resource statuses and recent events per key, in memory, for the status API.
+ * Conditions are merged by type; a condition keeps its transition time while its status does not
+ * change. Keeps the last 200 events per key. Thread-safe.
  */
 public final class StatusStore implements StatusSink {
 
@@ -25,6 +27,7 @@ public final class StatusStore implements StatusSink {
   private final Clock clock;
   private final Map<ProjectKey, Map<String, Condition>> conditions = new ConcurrentHashMap<>();
   private final Map<ProjectKey, Deque<Event>> events = new ConcurrentHashMap<>();
+  private final Map<ProjectKey, List<ResourceStatus>> resources = new ConcurrentHashMap<>();
 
   public StatusStore(Clock clock) {
     this.clock = clock;
@@ -35,12 +38,33 @@ public final class StatusStore implements StatusSink {
     Map<String, Condition> byType =
         conditions.computeIfAbsent(
             key, k -> java.util.Collections.synchronizedMap(new LinkedHashMap<>()));
-    for (Condition c : list) {
-      byType.put(c.type(), c);
+    synchronized (byType) {
+      for (Condition c : list) {
+        Condition old = byType.get(c.type());
+        // A condition's transition time only moves when its status flips.
+        if (old != null && old.status() == c.status()) {
+          c =
+              new Condition(
+                  c.type(),
+                  c.status(),
+                  c.reason(),
+                  c.message(),
+                  c.observedRevision(),
+                  old.lastTransitionMillis());
+        }
+        byType.put(c.type(), c);
+      }
     }
-    if (list.stream().anyMatch(c -> c.type().equals("Ready"))) {
-      byType.remove("Reconciling");
-    }
+  }
+
+  @Override
+  public void resources(ProjectKey key, List<ResourceStatus> list) {
+    resources.put(key, List.copyOf(list));
+  }
+
+  /** The per-resource statuses of a key, as last reported. */
+  public List<ResourceStatus> resources(ProjectKey key) {
+    return resources.getOrDefault(key, List.of());
   }
 
   @Override

@@ -2,16 +2,13 @@ package io.jtau.build;
 
 import io.jtau.model.RepoFile;
 import io.jtau.model.RepoTree;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * Takes a prebuilt module as it is: {@code main.wasm}, or the legacy {@code artifact.wasm}. Checks
- * the Wasm magic and version so that garbage fails at build time, not on a request.
+ * the Wasm magic and version so that garbage fails at build time, not on a request. Pure Java.
  */
 public final class WasmBuilder implements LanguageBuilder {
-
-  private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
 
   @Override
   public String id() {
@@ -24,24 +21,15 @@ public final class WasmBuilder implements LanguageBuilder {
   }
 
   @Override
-  public boolean accepts(RepoTree sources) {
-    return find(sources).isPresent();
+  public boolean accepts(String kind, RepoTree sources) {
+    return !kind.equals("website") && find(sources).isPresent();
   }
 
   @Override
-  public byte[] build(RepoTree sources, Map<String, String> settings, StringBuilder log)
-      throws BuildFailure {
-    RepoFile f = find(sources).orElseThrow(() -> new BuildFailure("no main.wasm"));
-    byte[] bytes = f.content();
-    if (bytes.length < MAGIC.length) {
-      throw new BuildFailure(f.path() + ": not a WebAssembly module (too short)");
-    }
-    for (int i = 0; i < MAGIC.length; i++) {
-      if (bytes[i] != MAGIC[i]) {
-        throw new BuildFailure(f.path() + ": not a WebAssembly module (bad magic or version)");
-      }
-    }
-    log.append("prebuilt ").append(f.path()).append(" (").append(bytes.length).append(" bytes)\n");
+  public byte[] build(BuildContext ctx) throws BuildFailure {
+    RepoFile f = find(ctx.sources()).orElseThrow(() -> new BuildFailure("no main.wasm"));
+    byte[] bytes = Outputs.checkWasm(f.path(), f.content());
+    ctx.log().info("prebuilt " + f.path() + " (" + bytes.length + " bytes)");
     return bytes;
   }
 

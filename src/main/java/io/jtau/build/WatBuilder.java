@@ -7,7 +7,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Builds WebAssembly text to a binary module in pure Java (wabt's wat2wasm, compiled to JVM
@@ -26,14 +25,14 @@ public final class WatBuilder implements LanguageBuilder {
   }
 
   @Override
-  public boolean accepts(RepoTree sources) {
-    return !topLevel(sources, ".wat").isEmpty();
+  public boolean accepts(String kind, RepoTree sources) {
+    return !kind.equals("website") && !topLevel(sources, ".wat").isEmpty();
   }
 
   @Override
-  public byte[] build(RepoTree sources, Map<String, String> settings, StringBuilder log)
-      throws BuildFailure {
-    List<RepoFile> wats = topLevel(sources, ".wat");
+  public byte[] build(BuildContext ctx) throws BuildFailure {
+    BuildLog log = ctx.log();
+    List<RepoFile> wats = topLevel(ctx.sources(), ".wat");
     RepoFile file =
         wats.stream()
             .filter(f -> f.path().equals("main.wat"))
@@ -55,14 +54,14 @@ public final class WatBuilder implements LanguageBuilder {
     } catch (CharacterCodingException e) {
       throw new BuildFailure(file.path() + ": not UTF-8 text");
     }
-    log.append("wat2wasm ").append(file.path()).append('\n');
+    log.append(BuildLog.STEP, "wat2wasm " + file.path());
     try {
       byte[] wasm = Wat2Wasm.parse(text);
-      log.append("wrote main.wasm (").append(wasm.length).append(" bytes)\n");
+      log.info("wrote main.wasm (" + wasm.length + " bytes)");
       return wasm;
     } catch (RuntimeException e) {
       String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
-      log.append(msg).append('\n');
+      log.out(msg);
       throw new BuildFailure(file.path() + ": " + msg, e);
     }
   }

@@ -53,6 +53,39 @@ public class Dream {
     return ready;
   }
 
+  /** Seeds one sample project (if its repositories are empty) and asks for its reconcile. */
+  public boolean seed(String name) throws IOException {
+    Path dir = samplesDir().resolve(name);
+    if (!io.jtau.source.GitRepositories.validName(name)
+        || !Files.isDirectory(dir.resolve("config"))) {
+      return false;
+    }
+    String branch = node.config().branches().get(0);
+    for (String repo : List.of("config", "code")) {
+      Path src = dir.resolve(repo);
+      if (Files.isDirectory(src)) {
+        var r = node.git().create(name, repo);
+        if (SampleSeeder.seed(r.repository(), src, branch, node.generatedSuffix())) {
+          out("  seeded " + name + "/" + repo + ".git from " + src);
+        }
+      }
+    }
+    node.enqueueAllBranches(name);
+    return true;
+  }
+
+  /** The sample projects available to seed. */
+  public List<String> availableSamples() {
+    try (var s = Files.list(samplesDir())) {
+      return s.filter(p -> Files.isDirectory(p.resolve("config")))
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
   private void run() {
     try {
       long t0 = System.nanoTime();
@@ -61,21 +94,9 @@ public class Dream {
       String branch = node.config().branches().get(0);
       List<String> names = node.config().dream().samples();
       for (String name : names) {
-        Path dir = samples.resolve(name);
-        if (!Files.isDirectory(dir.resolve("config"))) {
+        if (!seed(name)) {
           LOG.warnf("sample %s not found under %s", name, samples);
-          continue;
         }
-        for (String repo : List.of("config", "code")) {
-          Path src = dir.resolve(repo);
-          if (Files.isDirectory(src)) {
-            var r = node.git().create(name, repo);
-            if (SampleSeeder.seed(r.repository(), src, branch, node.generatedSuffix())) {
-              out("  seeded " + name + "/" + repo + ".git from " + src);
-            }
-          }
-        }
-        node.enqueueAllBranches(name);
       }
       long deadline = System.nanoTime() + 120_000_000_000L;
       for (String name : names) {
@@ -127,12 +148,16 @@ public class Dream {
     doc.put("branch", branch);
     doc.put("dataDir", node.dataDir().toString());
     doc.put("pid", ProcessHandle.current().pid());
+    String token = operatorToken();
+    doc.put("operatorToken", token);
     List<Map<String, Object>> projects = new ArrayList<>();
     for (String name : names) {
       Map<String, Object> p = new LinkedHashMap<>();
       p.put("name", name);
       p.put("configRepo", base + "/git/" + name + "/config.git");
       p.put("codeRepo", base + "/git/" + name + "/code.git");
+      p.put("configCloneUrl", cloneUrl(httpPort, token, name, "config"));
+      p.put("codeCloneUrl", cloneUrl(httpPort, token, name, "code"));
       p.put("urls", urls(new ProjectKey(name, branch)));
       projects.add(p);
     }
@@ -150,7 +175,32 @@ public class Dream {
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private void banner(int httpPort, List<String> names, String branch, long millis) {
+  /** The node's operator token, read from its 0600 file. */
+  private String operatorToken() throws IOException {
+    return Files.readString(node.operatorTokenFile(), java.nio.charset.StandardCharsets.UTF_8)
+        .strip();
+  }
+
+  /**
+   * A clone URL that works on this machine without a credential helper: it carries the operator
+   * token as the password. It is printed only in the local banner and written only to dream.json
+   * (mode 0600); the log redaction removes it from any log line.
+   */
+  private static String cloneUrl(int httpPort, String token, String project, String repo) {
+    return "http://dream:"
+        + token
+        + "@127.0.0.1:"
+        + httpPort
+        + "/git/"
+        + project
+        + "/"
+        + repo
+        + ".git";
+  }
+
+  private void banner(int httpPort, List<String> names, String branch, long millis)
+      throws IOException {
+    String token = operatorToken();
     StringBuilder b = new StringBuilder();
     b.append("\njtau dream is ready (").append(millis).append(" ms)\n");
     b.append("  API:      http://127.0.0.1:").append(httpPort).append("/api/projects\n");
@@ -167,19 +217,21 @@ public class Dream {
       for (String u : urls(new ProjectKey(name, branch))) {
         b.append("    live:   ").append(u).append('\n');
       }
-      String git = "http://127.0.0.1:" + httpPort + "/git/" + name;
       b.append("    clone:  git clone ")
-          .append(git)
-          .append("/config.git ")
+          .append(cloneUrl(httpPort, token, name, "config"))
+          .append(' ')
           .append(name)
           .append("-config\n");
       b.append("            git clone ")
-          .append(git)
-          .append("/code.git ")
+          .append(cloneUrl(httpPort, token, name, "code"))
+          .append(' ')
           .append(name)
           .append("-code\n");
     }
-    b.append("\n  dream.json: ").append(node.dataDir().resolve("dream.json")).append('\n');
+    b.append("\n  operator token: in ")
+        .append(node.operatorTokenFile())
+        .append(" and dream.json (the tau CLI uses it by itself)\n");
+    b.append("  dream.json: ").append(node.dataDir().resolve("dream.json")).append('\n');
     out(b.toString());
   }
 

@@ -12,7 +12,8 @@ import java.util.Objects;
  *
  * @param revision unique per (config commit, code commit) pair
  * @param assets asset key ({@link #assetKey(Resource)}) → CID of the built artifact
- * @param compiled tau's compiled project object (compatibility view; may be empty)
+ * @param compiled tau's compatibility view (config-format.md 10 and 11): {@code object} → the
+ *     compiled project object, {@code indexes} → the registry index map; may be empty
  */
 public record Snapshot(
     ProjectKey key,
@@ -33,6 +34,28 @@ public record Snapshot(
     assets = Map.copyOf(assets);
     compiled = compiled == null ? Map.of() : compiled;
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
+  }
+
+  /** Key of {@link #compiled()} holding tau's compiled project object. */
+  public static final String COMPILED_OBJECT = "object";
+
+  /** Key of {@link #compiled()} holding the registry index map (index key → value). */
+  public static final String COMPILED_INDEXES = "indexes";
+
+  /** The compiled view of a compile's object and index map. */
+  public static Map<String, Object> compiledView(
+      Map<String, Object> object, Map<String, Object> indexes) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put(COMPILED_OBJECT, object == null ? Map.of() : object);
+    m.put(COMPILED_INDEXES, indexes == null ? Map.of() : indexes);
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /** The registry index map of this snapshot (index key → value), empty when absent. */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> indexes() {
+    Object v = compiled.get(COMPILED_INDEXES);
+    return v instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
   }
 
   /** The revision id of a (config commit, code commit) pair. */

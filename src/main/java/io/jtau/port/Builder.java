@@ -30,6 +30,9 @@ public interface Builder {
    * @param sources the files to build, paths relative to the resource's folder; only read when the
    *     input hash was never built
    * @param settings resource settings that matter to the builder (e.g. {@code call})
+   * @param cancellation cancelled when the build's result is no longer wanted (a newer commit
+   *     arrived); a builder should stop early and return {@link Failed}. Never null ({@link
+   *     CancellationToken#NONE} when absent)
    */
   record Request(
       String project,
@@ -38,7 +41,32 @@ public interface Builder {
       String kind,
       String inputHash,
       Supplier<RepoTree> sources,
-      Map<String, String> settings) {}
+      Map<String, String> settings,
+      CancellationToken cancellation) {
+    public Request {
+      cancellation = cancellation == null ? CancellationToken.NONE : cancellation;
+    }
+
+    /** A request that is never cancelled. */
+    public Request(
+        String project,
+        String resourceId,
+        String resourceName,
+        String kind,
+        String inputHash,
+        Supplier<RepoTree> sources,
+        Map<String, String> settings) {
+      this(
+          project,
+          resourceId,
+          resourceName,
+          kind,
+          inputHash,
+          sources,
+          settings,
+          CancellationToken.NONE);
+    }
+  }
 
   /** Outcome of a build: an artifact, or a failure a user can read. */
   sealed interface Result permits Built, Failed {}

@@ -9,24 +9,28 @@ import io.jtau.model.ProjectKey;
 import io.jtau.model.ReconcileResult;
 import io.jtau.model.RepoTree;
 import io.jtau.model.Resource;
+import io.jtau.model.ResourceStatus;
 import io.jtau.model.Route;
 import io.jtau.model.Snapshot;
 import io.jtau.port.Builder;
+import io.jtau.port.CancellationToken;
 import io.jtau.port.Registry;
 import io.jtau.port.RuntimeDriver;
 import io.jtau.port.SourceRepository;
 import io.jtau.port.StatusSink;
+import io.jtau.reconcile.Inventory.Ref;
 import io.jtau.schema.CompileOptions;
 import io.jtau.schema.CompileResult;
 import io.jtau.schema.ConfigCompiler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,19 +40,44 @@ import java.util.stream.Collectors;
  * Reconciles one (project, branch) key toward the heads of its repositories.
  *
  * <p>Contract: the input is only the key; everything else is re-read. The same heads give the same
- * snapshot and the same routes. A run whose heads equal the revision already applied, with the
- * routes still in place, returns at once ({@code Done(changed=false)}). Steps, each a method:
- * {@link #reconcileSource}, {@link #reconcileConfig}, {@link #reconcileBuilds}, {@link
- * #reconcileModules}, {@link #reconcileRegistry}, {@link #reconcileRoutes}; modules are compiled
- * before the snapshot is published and routes flip last, so traffic only moves to ready targets.
- * Invalid config or code stalls the key (no retry until a new commit) and the previous version
- * keeps serving. Thread-safe for different keys; the work queue runs one reconcile per key at a
- * time.
+ * snapshot, the same plan and the same routes. A run whose heads equal the revision already
+ * applied, with the routes still in place, returns at once ({@code Done(changed=false)}). Steps,
+ * each a method: {@link #reconcileSource}, {@link #reconcileConfig}, {@link #reconcileBuilds},
+ * {@link #reconcileModules}, {@link #reconcilePrepare}, {@link #reconcileRegistry}, {@link
+ * #reconcileRuntimes}, {@link #reconcileRoutes}, {@link #reconcilePrune}; the outcome becomes
+ * conditions and events in exactly one place ({@link #summarize}).
+ *
+ * <p>What a key owns is exactly what its current snapshot lists ({@link Inventory}); the {@link
+ * Plan} between that inventory and the new config drives the runtimes wave by wave (DNS, stores,
+ * builds, bindings, routes) and prunes only what the previous inventory lists, in reverse wave
+ * order, after the routes flipped. A prune that fails is retried on the next run. Modules are
+ * compiled before the snapshot is published and routes flip last, so traffic only moves to ready
+ * targets. Invalid config or code stalls the key (no retry until a new commit) and the previous
+ * version keeps serving.
+ *
+ * <p>Branches: of the node's branch list (default {@code main}, then {@code master}), a project is
+ * served from the first branch its config repository has; the keys of the other listed branches
+ * serve nothing. A run observes its {@link CancellationToken} between steps and passes it to
+ * builds, so a newer commit pre-empts a stuck run. Thread-safe for different keys; the work queue
+ * runs one reconcile per key at a time.
  */
 public final class ProjectReconciler {
 
-  /** Node settings that affect compilation. */
-  public record Settings(String cloudFqdn, String generatedSuffix, boolean devMode) {}
+  /** Node settings that affect compilation and which branch serves a project. */
+  public record Settings(
+      String cloudFqdn, String generatedSuffix, boolean devMode, List<String> branches) {
+    public Settings {
+      branches = List.copyOf(branches);
+      if (branches.isEmpty()) {
+        throw new IllegalArgumentException("the node serves no branch");
+      }
+    }
+
+    /** Settings serving {@code main}, then {@code master}. */
+    public Settings(String cloudFqdn, String generatedSuffix, boolean devMode) {
+      this(cloudFqdn, generatedSuffix, devMode, List.of("main", "master"));
+    }
+  }
 
   /** The heads a run works on. */
   record Heads(
@@ -58,13 +87,19 @@ public final class ProjectReconciler {
     }
   }
 
-  /** A failure that waits for a new commit. */
+  /** A failure that waits for a new commit; {@code resources} names the resources at fault. */
   static final class StalledException extends Exception {
     final String reason;
+    final Map<Ref, String> resources;
 
     StalledException(String reason, String message) {
+      this(reason, message, Map.of());
+    }
+
+    StalledException(String reason, String message, Map<Ref, String> resources) {
       super(message);
       this.reason = reason;
+      this.resources = resources;
     }
   }
 
@@ -80,6 +115,9 @@ public final class ProjectReconciler {
   private final Map<String, ConfigCompiler> compilers = new ConcurrentHashMap<>();
   private final Map<ProjectKey, Applied> applied = new ConcurrentHashMap<>();
   private final Map<ProjectKey, String> stalled = new ConcurrentHashMap<>();
+  private final Map<ProjectKey, Heads> running = new ConcurrentHashMap<>();
+  private final Map<ProjectKey, List<Plan.Action>> pendingPrune = new ConcurrentHashMap<>();
+  private final Map<ProjectKey, Long> appliedAt = new ConcurrentHashMap<>();
 
   private record Applied(String revision, Set<Route> routes) {}
 
@@ -93,8 +131,7 @@ public final class ProjectReconciler {
       StatusSink status,
       Clock clock,
       Settings settings) {
-    this.appliers =
-        appliers.stream().sorted(java.util.Comparator.comparingInt(StateApplier::wave)).toList();
+    this.appliers = appliers.stream().sorted(Comparator.comparingInt(StateApplier::wave)).toList();
     this.sources = sources;
     this.registry = registry;
     this.builder = builder;
@@ -105,8 +142,17 @@ public final class ProjectReconciler {
     this.settings = settings;
   }
 
-  /** Runs one reconcile of the key and says what should happen next. Never throws. */
+  /** Runs one reconcile of the key that nobody cancels. Never throws. */
   public ReconcileResult reconcile(ProjectKey key) {
+    return reconcile(key, CancellationToken.NONE);
+  }
+
+  /**
+   * Runs one reconcile of the key and says what should happen next. Never throws. When {@code
+   * cancel} is cancelled before the snapshot is published, nothing changes and the result asks for
+   * an immediate new run.
+   */
+  public ReconcileResult reconcile(ProjectKey key, CancellationToken cancel) {
     Heads heads;
     try {
       Optional<Heads> h = reconcileSource(key);
@@ -117,29 +163,55 @@ public final class ProjectReconciler {
             Duration.ofSeconds(60));
       }
       heads = h.get();
+      // The first branch of the list is always served when it exists: no extra ref lookup on
+      // the no-op path.
+      if (!settings.branches().get(0).equals(key.branch())) {
+        Optional<String> served = servedBranch(key.project());
+        if (served.isPresent() && !served.get().equals(key.branch())) {
+          return notServed(key, served.get());
+        }
+      }
     } catch (RuntimeException e) {
       return transientFailure(key, "SourceUnavailable", e);
     }
     String revision = heads.revision();
     Applied done = applied.get(key);
-    if (done != null && done.revision.equals(revision) && done.routes.equals(routes.observe(key))) {
+    if (done != null
+        && done.revision.equals(revision)
+        && !pendingPrune.containsKey(key)
+        && done.routes.equals(routes.observe(key))) {
       return new ReconcileResult.Done(revision, false);
     }
     if (revision.equals(stalled.get(key))) {
       return new ReconcileResult.Stalled(revision, "Unchanged", "waiting for a new commit");
     }
-    condition(key, "Reconciling", true, "Progressing", "applying " + revision, revision);
+    running.put(key, heads);
     try {
+      return run(key, heads, revision, cancel);
+    } finally {
+      running.remove(key);
+    }
+  }
+
+  private ReconcileResult run(
+      ProjectKey key, Heads heads, String revision, CancellationToken cancel) {
+    status.conditions(
+        key,
+        conditions(key, revision, true, "Progressing", "applying " + revision, null, null, null));
+    Snapshot previous = null;
+    Inventory target = null;
+    try {
+      previous = registry.current(key).orElse(null);
       Snapshot snapshot =
-          registry
-              .current(key)
-              .filter(s -> s.revision().equals(revision))
-              .or(() -> registry.snapshot(key, revision))
-              .orElse(null);
-      boolean fresh = snapshot == null;
-      if (fresh) {
-        ProjectConfig config = reconcileConfig(key, heads);
-        Map<String, String> assets = reconcileBuilds(key, heads, config);
+          previous != null && previous.revision().equals(revision)
+              ? previous
+              : registry.snapshot(key, revision).orElse(null);
+      if (snapshot == null) {
+        CompileResult compiled = reconcileConfig(key, heads);
+        target = Inventory.of(compiled.config());
+        cancel.throwIfCancelled();
+        Map<String, String> assets =
+            reconcileBuilds(key, heads, compiled.config(), previous, cancel);
         snapshot =
             new Snapshot(
                 key,
@@ -147,30 +219,130 @@ public final class ProjectReconciler {
                 heads.configCommit,
                 heads.codeCommit,
                 clock.millis(),
-                config,
+                compiled.config(),
                 assets,
-                Map.of(),
-                List.of());
+                Snapshot.compiledView(compiled.object(), compiled.indexes()),
+                compiled.warnings());
       }
+      target = Inventory.of(snapshot.config());
+      Plan plan = Plan.between(Inventory.of(previous == null ? null : previous.config()), target);
       Set<Route> desired = desiredRoutes(key, snapshot);
       reconcileModules(desired);
-      reconcilePrepare(key, snapshot);
-      reconcileRegistry(key, snapshot);
-      reconcileRuntimes(key, snapshot);
+      reconcilePrepare(key, snapshot, plan);
+      cancel.throwIfCancelled();
+      if (!reconcileRegistry(key, previous, snapshot)) {
+        return summarize(
+            key,
+            revision,
+            new ReconcileResult.Transient(
+                "Conflict", "another run moved current of " + key + " meanwhile; re-reading"),
+            previous,
+            target,
+            Map.of());
+      }
+      for (String line : plan.lines()) {
+        status.event(key, "Normal", "Planned", line);
+      }
+      reconcileRuntimes(key, snapshot, plan);
       reconcileRoutes(key, desired);
+      reconcilePrune(key, snapshot, plan);
       applied.put(key, new Applied(revision, routes.observe(key)));
       stalled.remove(key);
-      condition(key, "Ready", true, "Applied", "serving " + revision, revision);
-      status.event(key, "Normal", "Applied", "revision " + revision + " is live");
-      return new ReconcileResult.Done(revision, true);
+      appliedAt.put(key, clock.millis());
+      if (!routes.observe(key).equals(desired)) {
+        return summarize(
+            key,
+            revision,
+            new ReconcileResult.Waiting(
+                "RoutesRefused",
+                "some hosts are served by another project; retrying",
+                Duration.ofSeconds(30)),
+            snapshot,
+            target,
+            Map.of());
+      }
+      return summarize(
+          key, revision, new ReconcileResult.Done(revision, true), snapshot, target, Map.of());
     } catch (StalledException e) {
       stalled.put(key, revision);
-      condition(key, "Ready", false, e.reason, e.getMessage(), revision);
-      status.event(key, "Warning", e.reason, e.getMessage());
-      return new ReconcileResult.Stalled(revision, e.reason, e.getMessage());
+      return summarize(
+          key,
+          revision,
+          new ReconcileResult.Stalled(revision, e.reason, e.getMessage()),
+          previous,
+          target,
+          e.resources);
+    } catch (CancellationToken.CancelledException e) {
+      status.event(
+          key, "Normal", "Superseded", "run for " + revision + " stopped: " + e.getMessage());
+      return new ReconcileResult.RequeueAfter(Duration.ZERO);
     } catch (RuntimeException e) {
-      return transientFailure(key, "ApplyFailed", e);
+      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return summarize(
+          key,
+          revision,
+          new ReconcileResult.Transient("ApplyFailed", message),
+          previous,
+          target,
+          Map.of());
     }
+  }
+
+  /**
+   * Whether the run in progress for the key works on heads that are no longer the branch heads (a
+   * newer commit arrived). Cheap: two ref lookups. False when no run is in progress.
+   */
+  public boolean superseded(ProjectKey key) {
+    Heads h = running.get(key);
+    if (h == null) {
+      return false;
+    }
+    try {
+      return reconcileSource(key).map(now -> !now.revision().equals(h.revision())).orElse(true);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The first branch of the node's list that the project's config repository has. */
+  Optional<String> servedBranch(String project) {
+    Optional<SourceRepository> config = sources.config(project);
+    if (config.isEmpty()) {
+      return Optional.empty();
+    }
+    for (String b : settings.branches()) {
+      if (config.get().head(b).isPresent()) {
+        return Optional.of(b);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private ReconcileResult notServed(ProjectKey key, String served) {
+    retire(key, served);
+    String message =
+        "served from branch "
+            + served
+            + " (branch preference: "
+            + String.join(", ", settings.branches())
+            + ")";
+    return new ReconcileResult.Stalled("", "NotServed", message);
+  }
+
+  /** Stops serving a key whose project is served from another branch. */
+  private void retire(ProjectKey key, String servedBranch) {
+    if (!routes.observe(key).isEmpty()) {
+      routes.apply(key, Set.of());
+      status.event(key, "Normal", "NotServed", "routes removed: served from " + servedBranch);
+    }
+    applied.remove(key);
+    stalled.remove(key);
+    status.conditions(
+        key,
+        List.of(
+            condition("Ready", false, "NotServed", "served from branch " + servedBranch, ""),
+            condition("Reconciling", false, "NotServed", "", ""),
+            condition("Stalled", false, "NotServed", "", "")));
   }
 
   private ReconcileResult transientFailure(ProjectKey key, String reason, RuntimeException e) {
@@ -195,7 +367,7 @@ public final class ProjectReconciler {
   }
 
   /** Compiles the config commit; all problems are reported at once. */
-  ProjectConfig reconcileConfig(ProjectKey key, Heads heads) throws StalledException {
+  CompileResult reconcileConfig(ProjectKey key, Heads heads) throws StalledException {
     RepoTree tree = heads.config.read(heads.configCommit, "", SourceRepository.ReadLimits.CONFIG);
     ConfigCompiler compiler =
         compilers.computeIfAbsent(
@@ -218,17 +390,48 @@ public final class ProjectReconciler {
               + " problem(s):\n"
               + errors.stream().map(Problem::toString).collect(Collectors.joining("\n")));
     }
-    return result.config();
+    return result;
   }
 
-  /** Builds every function whose code is in the code repository; returns asset key → CID. */
-  Map<String, String> reconcileBuilds(ProjectKey key, Heads heads, ProjectConfig config)
+  /**
+   * Builds every function whose code is in the code repository; returns asset key → CID. When the
+   * code commit is the one of the serving snapshot, a function whose folder and settings did not
+   * change keeps its artifact without even a tree lookup (its input hash cannot have changed).
+   */
+  Map<String, String> reconcileBuilds(
+      ProjectKey key,
+      Heads heads,
+      ProjectConfig config,
+      Snapshot previous,
+      CancellationToken cancel)
       throws StalledException {
     Map<String, String> assets = new LinkedHashMap<>();
-    List<String> failures = new ArrayList<>();
+    Map<Ref, String> failures = new LinkedHashMap<>();
+    Map<String, Resource.Function> before = new java.util.HashMap<>();
+    boolean sameCode =
+        previous != null
+            && !heads.codeCommit.isEmpty()
+            && previous.codeCommit().equals(heads.codeCommit)
+            && previous.assets() != null;
+    if (sameCode) {
+      for (Resource.Function f : previous.config().all(Resource.Function.class)) {
+        before.put(Snapshot.assetKey(f), f);
+      }
+    }
     for (Resource.Function f : config.all(Resource.Function.class)) {
+      Ref ref = new Ref(f.kind().word(), f.application(), f.id());
+      Resource.Function old = before.get(Snapshot.assetKey(f));
+      String oldAsset = old == null ? null : previous.assets().get(Snapshot.assetKey(f));
+      if (oldAsset != null
+          && old.name().equals(f.name())
+          && Objects.equals(old.source(), f.source())
+          && Objects.equals(old.call(), f.call())) {
+        assets.put(Snapshot.assetKey(f), oldAsset);
+        continue;
+      }
       if (!".".equals(f.source())) {
-        failures.add(
+        failures.put(
+            ref,
             "function "
                 + f.name()
                 + ": source "
@@ -238,12 +441,13 @@ public final class ProjectReconciler {
       }
       String folder = "functions/" + f.name();
       if (heads.code == null || heads.codeCommit.isEmpty()) {
-        failures.add("function " + f.name() + ": the project has no code repository commit");
+        failures.put(ref, "function " + f.name() + ": the project has no code repository commit");
         continue;
       }
       Optional<String> tree = heads.code.treeId(heads.codeCommit, folder);
       if (tree.isEmpty()) {
-        failures.add(
+        failures.put(
+            ref,
             "function "
                 + f.name()
                 + ": folder "
@@ -252,6 +456,7 @@ public final class ProjectReconciler {
                 + shortId(heads.codeCommit));
         continue;
       }
+      cancel.throwIfCancelled();
       String inputHash = sha256("function\n" + tree.get() + "\n" + builder.fingerprint());
       SourceRepository code = heads.code;
       String codeCommit = heads.codeCommit;
@@ -264,7 +469,9 @@ public final class ProjectReconciler {
                   "function",
                   inputHash,
                   () -> code.read(codeCommit, folder, SourceRepository.ReadLimits.CODE),
-                  Map.of("call", f.call())));
+                  Map.of("call", f.call()),
+                  cancel));
+      cancel.throwIfCancelled();
       if (r instanceof Builder.Built b) {
         assets.put(Snapshot.assetKey(f), b.artifact().value());
         if (!b.cached()) {
@@ -272,36 +479,40 @@ public final class ProjectReconciler {
               key, "Normal", "Built", "function " + f.name() + " built in " + b.millis() + " ms");
         }
       } else if (r instanceof Builder.Failed fail) {
-        failures.add(fail.message());
+        failures.put(ref, fail.message());
       } else {
         throw new AssertionError(r);
       }
     }
     if (!failures.isEmpty()) {
-      throw new StalledException("BuildFailed", String.join("\n", failures));
+      throw new StalledException(
+          "BuildFailed", String.join("\n", failures.values()), Map.copyOf(failures));
     }
     return assets;
   }
 
   /** Compiles every module a desired route points at, before anything is published. */
   void reconcileModules(Set<Route> desired) throws StalledException {
-    Set<FunctionTarget> targets = new HashSet<>();
-    desired.forEach(r -> targets.add(r.function()));
+    Map<FunctionTarget, Boolean> targets = new LinkedHashMap<>();
+    desired.forEach(r -> targets.put(r.function(), true));
     List<String> failures = new ArrayList<>();
-    for (FunctionTarget t : targets) {
+    Map<Ref, String> byResource = new LinkedHashMap<>();
+    for (FunctionTarget t : targets.keySet()) {
       try {
         preparer.prepare(t);
       } catch (Exception e) {
-        failures.add("function " + t.name() + ": " + e.getMessage());
+        String m = "function " + t.name() + ": " + e.getMessage();
+        failures.add(m);
+        byResource.put(new Ref("function", t.application(), t.resourceId()), m);
       }
     }
     if (!failures.isEmpty()) {
-      throw new StalledException("ModuleInvalid", String.join("\n", failures));
+      throw new StalledException("ModuleInvalid", String.join("\n", failures), byResource);
     }
   }
 
   /** Lets every runtime check the snapshot before anything changes. */
-  void reconcilePrepare(ProjectKey key, Snapshot snapshot) throws StalledException {
+  void reconcilePrepare(ProjectKey key, Snapshot snapshot, Plan plan) throws StalledException {
     List<String> failures = new ArrayList<>();
     for (StateApplier a : appliers) {
       try {
@@ -315,11 +526,25 @@ public final class ProjectReconciler {
     }
   }
 
+  /**
+   * Makes the snapshot current if {@code current} is still {@code previous} (compare-and-set). When
+   * the branch was moved back to a revision that was current before (a force-push), the stored or
+   * rebuilt snapshot is made current again explicitly. False on a conflict.
+   */
+  boolean reconcileRegistry(ProjectKey key, Snapshot previous, Snapshot snapshot) {
+    String expected = previous == null ? null : previous.revision();
+    Registry.Publication p = registry.publish(snapshot, expected);
+    if (p == Registry.Publication.OLDER_THAN_CURRENT) {
+      p = registry.rollback(snapshot, expected);
+    }
+    return p == Registry.Publication.PUBLISHED || p == Registry.Publication.ALREADY_CURRENT;
+  }
+
   /** Applies the snapshot to every runtime, wave by wave; a failure is retried with backoff. */
-  void reconcileRuntimes(ProjectKey key, Snapshot snapshot) {
+  void reconcileRuntimes(ProjectKey key, Snapshot snapshot, Plan plan) {
     for (StateApplier a : appliers) {
       try {
-        a.apply(key, snapshot);
+        a.apply(key, snapshot, plan);
       } catch (RuntimeException e) {
         throw e;
       } catch (Exception e) {
@@ -328,22 +553,59 @@ public final class ProjectReconciler {
     }
   }
 
-  /** Makes the snapshot current (idempotent when it already is). */
-  void reconcileRegistry(ProjectKey key, Snapshot snapshot) {
-    Optional<Snapshot> current = registry.current(key);
-    if (current.isEmpty() || !current.get().revision().equals(snapshot.revision())) {
-      registry.publish(snapshot);
+  /**
+   * Points the gateway at the new version; routes of removed resources disappear. Lower-preference
+   * branches of the project that still serve are retired first, so their hosts are free.
+   */
+  void reconcileRoutes(ProjectKey key, Set<Route> desired) {
+    int at = settings.branches().indexOf(key.branch());
+    if (at >= 0) {
+      for (String b : settings.branches().subList(at + 1, settings.branches().size())) {
+        ProjectKey sibling = new ProjectKey(key.project(), b);
+        if (!routes.observe(sibling).isEmpty()) {
+          retire(sibling, key.branch());
+        }
+      }
     }
+    routes.apply(key, desired);
   }
 
-  /** Points the gateway at the new version; routes of removed resources disappear. */
-  void reconcileRoutes(ProjectKey key, Set<Route> desired) {
-    routes.apply(key, desired);
+  /**
+   * Deletes, in reverse wave order, what the previous inventory listed and the new one does not
+   * (plus deletes that failed before). A delete that fails stays pending and is retried.
+   */
+  void reconcilePrune(ProjectKey key, Snapshot snapshot, Plan plan) {
+    List<Plan.Action> deletes = new ArrayList<>(pendingPrune.getOrDefault(key, List.of()));
+    for (Plan.Action d : plan.deletes()) {
+      if (!deletes.contains(d)) {
+        deletes.add(d);
+      }
+    }
+    if (deletes.isEmpty()) {
+      return;
+    }
+    List<StateApplier> reversed = new ArrayList<>(appliers);
+    java.util.Collections.reverse(reversed);
+    List<String> failures = new ArrayList<>();
+    for (StateApplier a : reversed) {
+      try {
+        a.prune(key, snapshot, deletes);
+      } catch (Exception e) {
+        failures.add(a.name() + ": " + e.getMessage());
+      }
+    }
+    if (failures.isEmpty()) {
+      pendingPrune.remove(key);
+    } else {
+      pendingPrune.put(key, List.copyOf(deletes));
+      throw new IllegalStateException("prune failed (will retry): " + String.join("; ", failures));
+    }
   }
 
   /** The routes a snapshot asks for. Pure. */
   public static Set<Route> desiredRoutes(ProjectKey key, Snapshot snapshot) {
     ProjectConfig config = snapshot.config();
+    DomainIndex domains = new DomainIndex(config);
     Set<Route> out = new HashSet<>();
     for (Resource.Function f : config.all(Resource.Function.class)) {
       if (!f.isHttp() || f.domains() == null || f.paths() == null || f.method() == null) {
@@ -366,23 +628,149 @@ public final class ProjectReconciler {
               f.timeoutNanos(),
               snapshot.configCommit());
       for (String domainId : f.domains()) {
-        Optional<Resource.Domain> d = config.domain(f.application(), domainId);
-        if (d.isEmpty()) {
+        Resource.Domain d = domains.find(f.application(), domainId);
+        if (d == null) {
           continue;
         }
         for (String path : f.paths()) {
-          out.add(new Route(d.get().fqdn(), f.method(), path, target));
+          out.add(new Route(d.fqdn(), f.method(), path, target));
         }
       }
     }
     return out;
   }
 
-  private void condition(
-      ProjectKey key, String type, boolean value, String reason, String message, String rev) {
-    Map<String, Condition> byType = new HashMap<>();
-    byType.put(type, new Condition(type, value, reason, message, rev, clock.millis()));
-    status.conditions(key, List.copyOf(byType.values()));
+  /**
+   * The one place where a run's outcome becomes project conditions, resource statuses and an event.
+   * {@code serving} is the snapshot live after the run; {@code target} the inventory the run aimed
+   * at (null when the config did not compile); {@code faults} the resources at fault.
+   */
+  private ReconcileResult summarize(
+      ProjectKey key,
+      String revision,
+      ReconcileResult result,
+      Snapshot serving,
+      Inventory target,
+      Map<Ref, String> faults) {
+    String servingRevision = serving == null ? null : serving.revision();
+    if (result instanceof ReconcileResult.Done) {
+      status.conditions(
+          key,
+          conditions(
+              key, revision, false, "Applied", "serving " + revision, true, "Applied", null));
+      status.event(key, "Normal", "Applied", "revision " + revision + " is live");
+    } else if (result instanceof ReconcileResult.Stalled s) {
+      status.conditions(
+          key,
+          conditions(
+              key,
+              revision,
+              false,
+              s.reason(),
+              s.message(),
+              false,
+              s.reason(),
+              servingRevision == null
+                  ? s.message()
+                  : s.message() + "\nstill serving " + servingRevision));
+      status.event(key, "Warning", s.reason(), s.message());
+    } else if (result instanceof ReconcileResult.Transient t) {
+      status.conditions(
+          key,
+          conditions(
+              key, revision, true, t.reason(), t.message() + " (will retry)", null, null, null));
+      status.event(key, "Warning", t.reason(), t.message());
+    } else if (result instanceof ReconcileResult.Waiting w) {
+      status.conditions(
+          key, conditions(key, revision, true, w.reason(), w.message(), null, null, null));
+      status.event(key, "Warning", w.reason(), w.message());
+    }
+    if (target != null) {
+      status.resources(key, resourceStatuses(target, serving, revision, result, faults));
+    }
+    return result;
+  }
+
+  /**
+   * Project conditions: {@code Reconciling} as given; {@code Stalled} true only for a stall; {@code
+   * Ready} true when this revision is applied, false with the stall reason, else unchanged (a retry
+   * keeps the old version serving, so Ready keeps its last value).
+   */
+  private List<Condition> conditions(
+      ProjectKey key,
+      String revision,
+      boolean reconciling,
+      String reason,
+      String message,
+      Boolean ready,
+      String stalledReason,
+      String readyMessage) {
+    List<Condition> out = new ArrayList<>();
+    if (ready != null) {
+      out.add(
+          condition(
+              "Ready",
+              ready,
+              ready ? "Applied" : stalledReason,
+              ready ? message : readyMessage,
+              revision));
+    }
+    out.add(condition("Reconciling", reconciling, reason, reconciling ? message : "", revision));
+    boolean isStalled = Boolean.FALSE.equals(ready) && stalledReason != null;
+    out.add(
+        condition(
+            "Stalled",
+            isStalled,
+            isStalled ? stalledReason : reason,
+            isStalled ? message : "",
+            revision));
+    return out;
+  }
+
+  private Condition condition(
+      String type, boolean value, String reason, String message, String revision) {
+    return new Condition(type, value, reason, message, revision, clock.millis());
+  }
+
+  private List<ResourceStatus> resourceStatuses(
+      Inventory target,
+      Snapshot serving,
+      String revision,
+      ReconcileResult result,
+      Map<Ref, String> faults) {
+    Inventory live = serving == null ? Inventory.EMPTY : Inventory.of(serving.config());
+    boolean done = result instanceof ReconcileResult.Done;
+    List<ResourceStatus> out = new ArrayList<>();
+    for (Inventory.Entry e : target.entries().values()) {
+      Condition c;
+      String fault = faults.get(e.ref());
+      if (fault != null) {
+        c = condition("Ready", false, faultReason(result), fault, revision);
+      } else if (done || Objects.equals(live.entries().get(e.ref()), e)) {
+        c =
+            condition(
+                "Ready",
+                true,
+                "Applied",
+                "",
+                done ? revision : serving == null ? revision : serving.revision());
+      } else {
+        c = condition("Ready", false, "Pending", "waiting for the project to apply", revision);
+      }
+      out.add(
+          new ResourceStatus(
+              e.ref().kind(), e.ref().application(), e.ref().id(), e.name(), List.of(c)));
+    }
+    return out;
+  }
+
+  private static String faultReason(ReconcileResult r) {
+    return r instanceof ReconcileResult.Stalled s ? s.reason() : "Failed";
+  }
+
+  /** Milliseconds (clock time) at which the key's serving revision was last applied, if any. */
+  public Optional<Long> appliedAtMillis(ProjectKey key) {
+    return Optional.ofNullable(appliedAt.get(key));
   }
 
   /** Forgets what was applied for the key, so the next run re-applies it. */

@@ -36,8 +36,14 @@ final class SnapshotCodec {
       JsonMapper.builder()
           .addMixIn(Resource.class, ResourceMixin.class)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          // Null properties are left out, but null map values are kept: tau's domain marker (K8)
+          // in a snapshot's index map is a null value.
+          .defaultPropertyInclusion(
+              JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.ALWAYS))
           .build();
+
+  /** Keeps nulls: tau's domain marker (K8) is a null value. */
+  private final ObjectMapper plain = JsonMapper.builder().build();
 
   byte[] encode(Snapshot snapshot) {
     return write(snapshot);
@@ -53,6 +59,28 @@ final class SnapshotCodec {
 
   HistoryEntry decodeHistory(byte[] bytes) {
     return read(bytes, HistoryEntry.class);
+  }
+
+  /** Any JSON-compatible value (maps, lists, strings, numbers, booleans, null). */
+  byte[] encodeValue(Object value) {
+    try {
+      return plain.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode an index value", e);
+    }
+  }
+
+  Object decodeValue(byte[] bytes) {
+    try {
+      return plain.readValue(bytes, Object.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("stored index value is unreadable", e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  java.util.List<String> decodeList(byte[] bytes) {
+    return (java.util.List<String>) decodeValue(bytes);
   }
 
   private byte[] write(Object value) {

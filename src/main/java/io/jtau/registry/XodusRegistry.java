@@ -23,10 +23,18 @@ import jetbrains.exodus.env.StoreConfig;
 import jetbrains.exodus.env.Transaction;
 
 /**
- * The registry on Xodus with durable writes. A snapshot, its history entry and the {@code current}
- * pointer are written in one transaction, so after a crash either all of them are visible or none.
- * Keeps at most {@code retainSnapshots} snapshots per key (the current one is never removed).
- * Thread-safe; current snapshots are cached in memory after the first read.
+ * The registry on Xodus with durable writes. A snapshot, its history entry, its index links and the
+ * {@code current} pointer are written in one transaction, so after a crash either all of them are
+ * visible or none.
+ *
+ * <p>{@code current} is guarded: every publication compares the current revision with the one the
+ * caller expects (compare-and-set) and a revision that was current before is refused unless it is
+ * an explicit {@link #rollback}. The index map of each snapshot (tau's link buckets, {@link
+ * Snapshot#indexes()}) is also kept in a link table keyed by index key <em>and</em> (project,
+ * branch): a publication replaces exactly the links its key wrote before and never touches another
+ * project's or branch's links (tau's D1, D3, D7). Keeps at most {@code retainSnapshots} snapshots
+ * per key (the current one is never removed); history entries are kept. Thread-safe; current
+ * snapshots are cached in memory after the first read.
  */
 public final class XodusRegistry implements Registry, AutoCloseable {
 
@@ -34,6 +42,9 @@ public final class XodusRegistry implements Registry, AutoCloseable {
   private static final String CURRENT = "current";
   private static final String HISTORY = "history";
   private static final String SEQUENCES = "sequences";
+  private static final String REVISIONS = "revisions";
+  private static final String LINKS = "links";
+  private static final String OWNED_LINKS = "owned-links";
 
   private final Environment env;
   private final SnapshotCodec codec = new SnapshotCodec();
@@ -49,10 +60,10 @@ public final class XodusRegistry implements Registry, AutoCloseable {
     this.env = Environments.newInstance(dir.toFile(), cfg);
     env.executeInTransaction(
         txn -> {
-          open(txn, SNAPSHOTS);
-          open(txn, CURRENT);
-          open(txn, HISTORY);
-          open(txn, SEQUENCES);
+          for (String name :
+              List.of(SNAPSHOTS, CURRENT, HISTORY, SEQUENCES, REVISIONS, LINKS, OWNED_LINKS)) {
+            open(txn, name);
+          }
         });
   }
 
@@ -61,31 +72,141 @@ public final class XodusRegistry implements Registry, AutoCloseable {
   }
 
   @Override
-  public void publish(Snapshot snapshot) {
-    ProjectKey key = snapshot.key();
-    byte[] encoded = codec.encode(snapshot);
-    env.executeInExclusiveTransaction(
+  public Publication publish(Snapshot snapshot, String expectedCurrent) {
+    return write(snapshot.key(), snapshot.revision(), snapshot, expectedCurrent, false)
+        .orElseThrow();
+  }
+
+  @Override
+  public Optional<Publication> rollback(ProjectKey key, String revision, String expectedCurrent) {
+    return write(key, revision, null, expectedCurrent, true);
+  }
+
+  @Override
+  public Publication rollback(Snapshot snapshot, String expectedCurrent) {
+    return write(snapshot.key(), snapshot.revision(), snapshot, expectedCurrent, true)
+        .orElseThrow();
+  }
+
+  /**
+   * The one write path. {@code snapshot} null means "the stored one" (rollback); empty when it is
+   * not stored.
+   */
+  private Optional<Publication> write(
+      ProjectKey key, String revision, Snapshot given, String expectedCurrent, boolean rollback) {
+    byte[] encoded = given == null ? null : codec.encode(given);
+    Snapshot[] published = {null};
+    Optional<Publication> outcome =
+        env.computeInExclusiveTransaction(
+            txn -> {
+              Store snapshots = open(txn, SNAPSHOTS);
+              Store current = open(txn, CURRENT);
+              Store revisions = open(txn, REVISIONS);
+              ByteIterable cur = current.get(txn, keyBytes(key));
+              String currentRevision = cur == null ? null : string(cur);
+              if (!ANY.equals(expectedCurrent)
+                  && !java.util.Objects.equals(expectedCurrent, currentRevision)) {
+                return Optional.of(Publication.CONFLICT);
+              }
+              if (revision.equals(currentRevision)) {
+                return Optional.of(Publication.ALREADY_CURRENT);
+              }
+              ByteIterable snapKey = snapshotKey(key, revision);
+              boolean seenBefore = revisions.get(txn, snapKey) != null;
+              if (seenBefore && !rollback) {
+                return Optional.of(Publication.OLDER_THAN_CURRENT);
+              }
+              Snapshot snapshot = given;
+              if (snapshot == null) {
+                ByteIterable stored = snapshots.get(txn, snapKey);
+                if (stored == null) {
+                  return Optional.<Publication>empty();
+                }
+                snapshot = codec.decodeSnapshot(copy(stored));
+              } else if (snapshots.get(txn, snapKey) == null) {
+                snapshots.put(txn, snapKey, new ArrayByteIterable(encoded));
+              }
+              current.put(txn, keyBytes(key), text(revision));
+              long seq = nextSequence(txn, key);
+              if (!seenBefore) {
+                revisions.put(txn, snapKey, text(Long.toString(seq)));
+              }
+              HistoryEntry entry =
+                  new HistoryEntry(
+                      seq,
+                      revision,
+                      snapshot.configCommit(),
+                      snapshot.codeCommit(),
+                      snapshot.createdAtMillis());
+              open(txn, HISTORY)
+                  .put(txn, historyKey(key, seq), new ArrayByteIterable(codec.encode(entry)));
+              replaceLinks(txn, key, snapshot.indexes());
+              prune(txn, snapshots, open(txn, HISTORY), key, revision);
+              published[0] = snapshot;
+              return Optional.of(Publication.PUBLISHED);
+            });
+    if (published[0] != null) {
+      currentCache.put(key, published[0]);
+    }
+    return outcome;
+  }
+
+  /**
+   * Replaces the links this key wrote with the snapshot's index map; other keys' links stay. A link
+   * is stored under {@code indexKey \0 project \0 branch}.
+   */
+  private void replaceLinks(Transaction txn, ProjectKey key, Map<String, Object> indexes) {
+    Store links = open(txn, LINKS);
+    Store owned = open(txn, OWNED_LINKS);
+    ByteIterable previous = owned.get(txn, keyBytes(key));
+    java.util.Set<String> keep = new java.util.HashSet<>(indexes.keySet());
+    if (previous != null) {
+      for (String indexKey : codec.decodeList(copy(previous))) {
+        if (!keep.contains(indexKey)) {
+          links.delete(txn, linkKey(indexKey, key));
+        }
+      }
+    }
+    for (Map.Entry<String, Object> e : new java.util.TreeMap<>(indexes).entrySet()) {
+      links.put(
+          txn, linkKey(e.getKey(), key), new ArrayByteIterable(codec.encodeValue(e.getValue())));
+    }
+    owned.put(
+        txn,
+        keyBytes(key),
+        new ArrayByteIterable(codec.encodeValue(new java.util.TreeSet<>(indexes.keySet()))));
+  }
+
+  /**
+   * The values every (project, branch) wrote under one index key of tau's map (for example {@code
+   * http/functions/com/example/www/links}), as the current snapshots of those keys define them.
+   * Never mixes branches or projects: each key's value is its own.
+   */
+  public Map<ProjectKey, Object> links(String indexKey) {
+    return env.computeInReadonlyTransaction(
         txn -> {
-          Store snapshots = open(txn, SNAPSHOTS);
-          Store current = open(txn, CURRENT);
-          Store history = open(txn, HISTORY);
-          ByteIterable snapKey = snapshotKey(key, snapshot.revision());
-          if (snapshots.get(txn, snapKey) == null) {
-            snapshots.put(txn, snapKey, new ArrayByteIterable(encoded));
+          Map<ProjectKey, Object> out = new java.util.LinkedHashMap<>();
+          byte[] prefix = (indexKey + "\0").getBytes(StandardCharsets.UTF_8);
+          try (Cursor c = open(txn, LINKS).openCursor(txn)) {
+            if (c.getSearchKeyRange(new ArrayByteIterable(prefix)) != null) {
+              do {
+                byte[] k = copy(c.getKey());
+                if (!startsWith(k, prefix)) {
+                  break;
+                }
+                String[] parts =
+                    new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8)
+                        .split("\0", -1);
+                out.put(new ProjectKey(parts[0], parts[1]), codec.decodeValue(copy(c.getValue())));
+              } while (c.getNext());
+            }
           }
-          current.put(txn, keyBytes(key), text(snapshot.revision()));
-          long seq = nextSequence(txn, key);
-          HistoryEntry entry =
-              new HistoryEntry(
-                  seq,
-                  snapshot.revision(),
-                  snapshot.configCommit(),
-                  snapshot.codeCommit(),
-                  snapshot.createdAtMillis());
-          history.put(txn, historyKey(key, seq), new ArrayByteIterable(codec.encode(entry)));
-          prune(txn, snapshots, history, key, snapshot.revision());
+          return out;
         });
-    currentCache.put(key, snapshot);
+  }
+
+  private static ByteIterable linkKey(String indexKey, ProjectKey key) {
+    return text(indexKey + "\0" + key.project() + "\0" + key.branch());
   }
 
   /** Removes snapshots of the key beyond the retained count, oldest first, never the current. */

@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real {@code git} client in a folder, isolated from the user's configuration. */
-final class GitCli {
+public final class GitCli {
 
   /** What a git command printed and how it ended. */
-  record Result(int exit, String output) {}
+  public record Result(int exit, String output) {}
 
   private final Path home;
 
@@ -32,7 +32,7 @@ final class GitCli {
     }
   }
 
-  Result run(Path dir, String... args) throws IOException, InterruptedException {
+  public Result run(Path dir, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add("git");
     cmd.addAll(List.of(args));
@@ -54,7 +54,7 @@ final class GitCli {
     return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
   }
 
-  Result ok(Path dir, String... args) throws IOException, InterruptedException {
+  public Result ok(Path dir, String... args) throws IOException, InterruptedException {
     Result r = run(dir, args);
     if (r.exit() != 0) {
       throw new AssertionError("git " + String.join(" ", args) + " failed:\n" + r.output());

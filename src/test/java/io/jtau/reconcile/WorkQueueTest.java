@@ -91,4 +91,91 @@ class WorkQueueTest {
       assertThat(q.backoff(30).toMillis()).isBetween(100L, 120L);
     }
   }
+
+  @Test
+  void runsOfOneKeyStartAtLeastTheMinimumIntervalApart() {
+    java.util.List<Long> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    ProjectKey key = new ProjectKey("p", "main");
+    try (WorkQueue q =
+        new WorkQueue(
+            Executors.newFixedThreadPool(2),
+            Executors.newSingleThreadScheduledExecutor(),
+            (k, cancel) -> {
+              starts.add(clock.millis());
+              return new ReconcileResult.Done("r", true);
+            },
+            ReconcileListener.NONE,
+            new Random(1),
+            Duration.ofMillis(10),
+            Duration.ofMillis(100),
+            Duration.ofMillis(150),
+            clock)) {
+      for (int i = 0; i < 3; i++) {
+        q.enqueue(key);
+        int n = i + 1;
+        await().atMost(Duration.ofSeconds(5)).until(() -> starts.size() == n && q.depth() == 0);
+      }
+      assertThat(starts.get(1) - starts.get(0)).isGreaterThanOrEqualTo(150);
+      assertThat(starts.get(2) - starts.get(1)).isGreaterThanOrEqualTo(150);
+    }
+  }
+
+  @Test
+  void aTriggerForANewerCommitPreemptsAStuckRunButADuplicateDoesNot() {
+    ProjectKey key = new ProjectKey("p", "main");
+    java.util.concurrent.atomic.AtomicBoolean headMoved =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.List<String> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicInteger runs = new AtomicInteger();
+    AtomicInteger checks = new AtomicInteger();
+    WorkQueue.Task task =
+        new WorkQueue.Task() {
+          @Override
+          public ReconcileResult run(ProjectKey k, io.jtau.port.CancellationToken cancel) {
+            if (runs.incrementAndGet() == 1) {
+              CountDownLatch stop = new CountDownLatch(1);
+              cancel.onCancel(stop::countDown);
+              try {
+                // A build stuck on the old commit: only the cancellation ends it.
+                stop.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              outcomes.add("first: " + cancel.reason());
+              return new ReconcileResult.RequeueAfter(Duration.ZERO);
+            }
+            outcomes.add("second");
+            return new ReconcileResult.Done("r2", true);
+          }
+
+          @Override
+          public boolean superseded(ProjectKey k) {
+            checks.incrementAndGet();
+            return headMoved.get();
+          }
+        };
+    try (WorkQueue q =
+        new WorkQueue(
+            Executors.newFixedThreadPool(2),
+            Executors.newSingleThreadScheduledExecutor(),
+            task,
+            ReconcileListener.NONE,
+            new Random(1),
+            Duration.ofMillis(10),
+            Duration.ofMillis(100),
+            Duration.ZERO,
+            java.time.Clock.systemUTC())) {
+      q.enqueue(key);
+      await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);
+      q.enqueue(key); // same head: a duplicate trigger must not cancel the run
+      await().atMost(Duration.ofSeconds(5)).until(() -> checks.get() == 1);
+      assertThat(outcomes).isEmpty();
+      headMoved.set(true);
+      q.enqueue(key);
+      await().atMost(Duration.ofSeconds(5)).until(() -> q.depth() == 0 && outcomes.size() == 2);
+      assertThat(outcomes).containsExactly("first: a newer commit arrived", "second");
+      assertThat(runs.get()).isEqualTo(2);
+    }
+  }
 }

@@ -1,12 +1,14 @@
 package io.jtau.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jtau.model.Identity;
 import io.jtau.model.ProjectConfig;
 import io.jtau.model.ProjectKey;
 import io.jtau.model.Resource;
 import io.jtau.model.Snapshot;
+import io.jtau.port.Registry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -91,11 +93,17 @@ class XodusRegistryTest {
   }
 
   @Test
-  void republishingAnOlderRevisionMovesCurrentBack() {
+  void anOlderRevisionOnlyComesBackByAnExplicitRollback() {
     try (XodusRegistry r = new XodusRegistry(dir, 10)) {
       r.publish(snapshot(key, "c1", "k1", "one"));
       r.publish(snapshot(key, "c2", "k1", "two"));
-      r.publish(r.snapshot(key, "c1+k1").orElseThrow());
+      Snapshot old = r.snapshot(key, "c1+k1").orElseThrow();
+      assertThat(r.publish(old, "c2+k1")).isEqualTo(Registry.Publication.OLDER_THAN_CURRENT);
+      assertThatThrownBy(() -> r.publish(old))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("c1+k1");
+      assertThat(r.current(key).orElseThrow().config().description()).isEqualTo("two");
+      assertThat(r.rollback(key, "c1+k1", "c2+k1")).contains(Registry.Publication.PUBLISHED);
       assertThat(r.current(key).orElseThrow().config().description()).isEqualTo("one");
       assertThat(r.history(key, 10))
           .extracting(h -> h.revision())
@@ -129,6 +137,112 @@ class XodusRegistryTest {
       assertThat(r.history(key, 10)).hasSize(1);
       assertThat(r.history(other, 10)).hasSize(1);
       assertThat(r.keys()).containsExactlyInAnyOrder(key, dev, other);
+    }
+  }
+
+  static Snapshot withIndexes(Snapshot s, Map<String, Object> indexes) {
+    return new Snapshot(
+        s.key(),
+        s.revision(),
+        s.configCommit(),
+        s.codeCommit(),
+        s.createdAtMillis(),
+        s.config(),
+        s.assets(),
+        Snapshot.compiledView(Map.of("id", "QmProject"), indexes),
+        s.warnings());
+  }
+
+  @Test
+  void compareAndSetRefusesARunThatSawAnotherCurrent() {
+    try (XodusRegistry r = new XodusRegistry(dir, 10)) {
+      assertThat(r.publish(snapshot(key, "c1", "", "one"), "c0"))
+          .isEqualTo(Registry.Publication.CONFLICT);
+      assertThat(r.current(key)).isEmpty();
+      assertThat(r.publish(snapshot(key, "c1", "", "one"), null))
+          .isEqualTo(Registry.Publication.PUBLISHED);
+      // Two runs both started from c1; the one for c3 finishes first, the late c2 is refused.
+      assertThat(r.publish(snapshot(key, "c3", "", "three"), "c1"))
+          .isEqualTo(Registry.Publication.PUBLISHED);
+      assertThat(r.publish(snapshot(key, "c2", "", "two"), "c1"))
+          .isEqualTo(Registry.Publication.CONFLICT);
+      assertThat(r.current(key).orElseThrow().revision()).isEqualTo("c3");
+      assertThat(r.snapshot(key, "c2")).as("nothing of a refused publication is stored").isEmpty();
+      assertThat(r.publish(snapshot(key, "c3", "", "three"), "c3"))
+          .isEqualTo(Registry.Publication.ALREADY_CURRENT);
+      assertThat(r.history(key, 10)).extracting(h -> h.revision()).containsExactly("c3", "c1");
+    }
+  }
+
+  @Test
+  void aPrunedRevisionComesBackOnlyThroughRollbackWithTheRebuiltSnapshot() {
+    try (XodusRegistry r = new XodusRegistry(dir, 1)) {
+      r.publish(snapshot(key, "c1", "", "one"));
+      r.publish(snapshot(key, "c2", "", "two"));
+      assertThat(r.snapshot(key, "c1")).isEmpty();
+      assertThat(r.rollback(key, "c1", "c2")).isEmpty();
+      Snapshot rebuilt = snapshot(key, "c1", "", "one");
+      assertThat(r.publish(rebuilt, "c2")).isEqualTo(Registry.Publication.OLDER_THAN_CURRENT);
+      assertThat(r.rollback(rebuilt, "c2")).isEqualTo(Registry.Publication.PUBLISHED);
+      assertThat(r.current(key).orElseThrow().config().description()).isEqualTo("one");
+    }
+  }
+
+  @Test
+  void compiledObjectAndIndexesRoundTripIncludingTheNullDomainMarker() {
+    Map<String, Object> indexes = new java.util.LinkedHashMap<>();
+    indexes.put(
+        "http/functions/com/example/www/links", List.of("branches/main/projects/P/functions/F"));
+    indexes.put("domains/com/example/www/links", null);
+    Snapshot s = withIndexes(snapshot(key, "c1", "", "one"), indexes);
+    try (XodusRegistry r = new XodusRegistry(dir, 10)) {
+      r.publish(s);
+    }
+    try (XodusRegistry r = new XodusRegistry(dir, 10)) {
+      Snapshot back = r.current(key).orElseThrow();
+      assertThat(back.indexes()).containsEntry("domains/com/example/www/links", null);
+      assertThat(back.indexes())
+          .containsEntry(
+              "http/functions/com/example/www/links",
+              List.of("branches/main/projects/P/functions/F"));
+      assertThat(back.compiled().get(Snapshot.COMPILED_OBJECT))
+          .isEqualTo(Map.of("id", "QmProject"));
+      assertThat(r.links("domains/com/example/www/links")).containsOnlyKeys(key);
+    }
+  }
+
+  @Test
+  void linksAreReplacedOnlyWithinTheWritersOwnKey() {
+    ProjectKey dev = new ProjectKey("hello", "dev");
+    ProjectKey other = new ProjectKey("other", "main");
+    String host = "http/functions/com/example/www/links";
+    String gone = "wasm/project/P/modules/functions/old/links";
+    try (XodusRegistry r = new XodusRegistry(dir, 10)) {
+      r.publish(
+          withIndexes(
+              snapshot(key, "c1", "", "one"),
+              Map.of(host, List.of("main-iv"), gone, List.of("x"))));
+      r.publish(withIndexes(snapshot(dev, "d1", "", "dev"), Map.of(host, List.of("dev-iv"))));
+      r.publish(withIndexes(snapshot(other, "o1", "", "o"), Map.of(host, List.of("other-iv"))));
+      assertThat(r.links(host))
+          .containsEntry(key, List.of("main-iv"))
+          .containsEntry(dev, List.of("dev-iv"))
+          .containsEntry(other, List.of("other-iv"));
+
+      // The next commit of hello@main drops one bucket and changes the other: only its own links
+      // move.
+      r.publish(withIndexes(snapshot(key, "c2", "", "two"), Map.of(host, List.of("main-iv2"))));
+      assertThat(r.links(gone))
+          .as("a bucket the new compile no longer produces is deleted")
+          .isEmpty();
+      assertThat(r.links(host))
+          .containsEntry(key, List.of("main-iv2"))
+          .containsEntry(dev, List.of("dev-iv"))
+          .containsEntry(other, List.of("other-iv"));
+
+      // A rollback brings the old links back, atomically with current.
+      r.rollback(key, "c1", "c2");
+      assertThat(r.links(gone)).containsEntry(key, List.of("x"));
     }
   }
 }

@@ -31,8 +31,9 @@ public class DreamCommand implements Callable<Integer> {
 
   @Option(
       names = "--fqdn",
-      description = "The cloud's domain; generated domains are <x>.g.<fqdn>.",
-      defaultValue = "dream.localhost")
+      description =
+          "The cloud's domain; generated domains are <x>.g.<fqdn> (default: dream.localhost, or"
+              + " <branch>.dream.localhost with --branch other than main/master).")
   String fqdn;
 
   @Option(
@@ -51,7 +52,11 @@ public class DreamCommand implements Callable<Integer> {
       defaultValue = "-1")
   int httpsPort;
 
-  @Option(names = "--branch", description = "Branch to serve.", defaultValue = "main")
+  @Option(
+      names = "--branch",
+      description =
+          "Serve this branch only (a dev cloud with its own generated domains). Default: main,"
+              + " else master.")
   String branch;
 
   @Option(names = "--fresh", description = "Start from an empty data folder.")
@@ -72,8 +77,10 @@ public class DreamCommand implements Callable<Integer> {
   public Integer call() {
     System.setProperty("jtau.data-dir", dataDir.toAbsolutePath().toString());
     System.setProperty("jtau.fresh", Boolean.toString(fresh));
-    System.setProperty("jtau.fqdn", fqdn);
-    System.setProperty("jtau.branches", branch);
+    System.setProperty("jtau.fqdn", fqdn != null ? fqdn : defaultFqdn(branch));
+    if (branch != null) {
+      System.setProperty("jtau.branches", branch);
+    }
     System.setProperty("jtau.dev-mode", "true");
     System.setProperty("jtau.dream.enabled", "true");
     System.setProperty("jtau.dns.port", Integer.toString(dnsPort));
@@ -98,5 +105,23 @@ public class DreamCommand implements Callable<Integer> {
     System.out.println(
         "jtau dream: starting on " + bind + ":" + port + ", data in " + dataDir.toAbsolutePath());
     return Main.boot();
+  }
+
+  /**
+   * The cloud domain of a dream: {@code dream.localhost}, or {@code <branch>.dream.localhost} for a
+   * branch other than main/master, so a dev cloud's generated domains ({@code <x>.g.<fqdn>}) never
+   * collide with the main cloud's. The branch becomes one DNS label: lower case, every character
+   * outside {@code [a-z0-9-]} replaced by {@code -}, at most 40 characters.
+   */
+  static String defaultFqdn(String branch) {
+    if (branch == null || branch.equals("main") || branch.equals("master")) {
+      return "dream.localhost";
+    }
+    String label = branch.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    label = label.replaceAll("^-+|-+$", "");
+    if (label.length() > 40) {
+      label = label.substring(0, 40);
+    }
+    return label.isEmpty() ? "dream.localhost" : label + ".dream.localhost";
   }
 }

@@ -26,13 +26,18 @@ public class HistoryCommand implements Callable<Integer> {
   @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
   String node;
 
+  @Option(
+      names = "--token",
+      description = "Token to present (default: $TAU_TOKEN, else the local dream's).")
+  String token;
+
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
   @Override
   public Integer call() {
     try {
-      NodeClient c = NodeClient.locate(node);
+      NodeClient c = NodeClient.locate(node, token);
       String q = "?limit=" + limit + (branch == null ? "" : "&branch=" + branch);
       JsonNode list = c.get("/api/projects/" + project + "/history" + q);
       if (json) {

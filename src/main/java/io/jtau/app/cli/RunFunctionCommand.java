@@ -30,19 +30,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tau run function}: runs one export of a wasm (or wat) module for a single HTTP request and
- * prints the status, headers and body; the guest's output goes to stderr. Exit code 0 when the
- * status is below 500, 1 otherwise, 2 when the module cannot be loaded. Plain Java, no node.
+ * {@code tau run function}: runs one export of a wasm (or wat) module, or one function of a
+ * JavaScript file, for a single HTTP request and prints the status, headers and body; the guest's
+ * output goes to stderr. Exit code 0 when the status is below 500, 1 otherwise, 2 when the module
+ * cannot be loaded. Plain Java, no node.
  */
 @Command(
     name = "function",
     mixinStandardHelpOptions = true,
-    description = "Run a function's wasm module for one HTTP request.")
+    description = "Run a function's wasm module or JavaScript file for one HTTP request.")
 public class RunFunctionCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--wasm", required = true, description = "Module file (.wasm, or .wat text).")
+  @Option(
+      names = {"--module", "--wasm", "--js"},
+      required = true,
+      description =
+          "Function file: .wasm, .wat text, or JavaScript (.js, or any file starting with"
+              + " '// jtau-js 1'). --wasm and --js are aliases.")
   Path wasm;
 
   @Option(names = "--call", required = true, description = "Export to call.")
@@ -82,8 +88,16 @@ public class RunFunctionCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     byte[] bytes = Files.readAllBytes(wasm);
-    if (wasm.getFileName().toString().endsWith(".wat")) {
+    String file = wasm.getFileName().toString();
+    if (file.endsWith(".wat")) {
       bytes = Wat2Wasm.parse(new String(bytes, StandardCharsets.UTF_8));
+    } else if (file.endsWith(".js") && !startsWith(bytes, JS_HEADER)) {
+      // a plain script: mark it as a JavaScript function (the build adds this line too)
+      byte[] marked = new byte[JS_HEADER.length + 1 + bytes.length];
+      System.arraycopy(JS_HEADER, 0, marked, 0, JS_HEADER.length);
+      marked[JS_HEADER.length] = '\n';
+      System.arraycopy(bytes, 0, marked, JS_HEADER.length + 1, bytes.length);
+      bytes = marked;
     }
     WasmRuntimeConfig config = WasmRuntimeConfig.defaults().withWorkers(1);
     if (allowLocalEgress) {
@@ -126,6 +140,13 @@ public class RunFunctionCommand implements Callable<Integer> {
       }
       return r.status() < 500 ? 0 : 1;
     }
+  }
+
+  private static final byte[] JS_HEADER = "// jtau-js 1".getBytes(StandardCharsets.US_ASCII);
+
+  private static boolean startsWith(byte[] b, byte[] prefix) {
+    return b.length >= prefix.length
+        && java.util.Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   private HttpRequest request() throws IOException {

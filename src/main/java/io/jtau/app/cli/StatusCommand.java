@@ -6,11 +6,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code tau status [PROJECT]}: what each project branch serves and its conditions. */
+/**
+ * {@code tau status [PROJECT]}: what each project branch serves and its conditions; with a project,
+ * also one line per resource it owns. Exit code 3 when a branch is not Ready.
+ */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show the projects of a node: current revision, conditions and URLs.")
+    description = {
+      "Show the projects of a node: current revision, conditions and URLs.",
+      "With PROJECT, also every resource it owns and whether it is Ready.",
+      "Exit code 0 when every branch shown is Ready, 3 otherwise."
+    })
 public class StatusCommand implements Callable<Integer> {
 
   @Parameters(index = "0", arity = "0..1", description = "Only this project.")
@@ -19,13 +26,18 @@ public class StatusCommand implements Callable<Integer> {
   @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
   String node;
 
+  @Option(
+      names = "--token",
+      description = "Token to present (default: $TAU_TOKEN, else the local dream's).")
+  String token;
+
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
   @Override
   public Integer call() {
     try {
-      NodeClient c = NodeClient.locate(node);
+      NodeClient c = NodeClient.locate(node, token);
       JsonNode list = c.get(project == null ? "/api/projects" : "/api/projects/" + project);
       if (json) {
         System.out.println(NodeClient.pretty(list));
@@ -56,11 +68,27 @@ public class StatusCommand implements Callable<Integer> {
         for (JsonNode u : p.path("urls")) {
           System.out.println("    " + u.asText());
         }
+        for (JsonNode r : p.path("resources")) {
+          JsonNode rc = r.path("conditions").path(0);
+          boolean ok = rc.path("status").asBoolean();
+          System.out.printf(
+              "    %-9s %-40s %s%n",
+              r.path("kind").asText(),
+              r.path("name").asText(),
+              ok
+                  ? "Ready"
+                  : rc.path("reason").asText() + ": " + firstLine(rc.path("message").asText()));
+        }
       }
       return allReady ? 0 : 3;
     } catch (NodeClient.NodeException e) {
       System.err.println("tau status: " + e.getMessage());
       return e.exitCode;
     }
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
   }
 }

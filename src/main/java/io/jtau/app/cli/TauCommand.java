@@ -15,11 +15,22 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       DreamCommand.class,
+      StartCommand.class,
+      ConfigCommand.class,
+      CompletionCommand.class,
       StatusCommand.class,
       HistoryCommand.class,
       ValidateCommand.class,
       StoreCommand.class,
       RunCommand.class,
+      TokenCommand.class,
+      AccessCommand.class,
+      AuditCommand.class,
+      BuildsCommand.class,
+      BuildCommand.class,
+      LogsCommand.class,
+      DbCommand.class,
+      ProjectCommand.class,
       DomainCommand.class
     })
 public class TauCommand implements Runnable {

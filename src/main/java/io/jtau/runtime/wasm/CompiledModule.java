@@ -10,9 +10,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A parsed, validated and compiled module, ready to be instantiated many times. Immutable and
- * thread-safe; obtained from {@link WasmRuntime#compile} and only usable with the runtime that made
- * it.
+ * A parsed, validated and compiled module (wasm, or a JavaScript function whose artifact starts
+ * with {@code // jtau-js 1}), ready to be instantiated many times. Immutable and thread-safe;
+ * obtained from {@link WasmRuntime#compile} and only usable with the runtime that made it.
  */
 public final class CompiledModule {
 
@@ -25,6 +25,7 @@ public final class CompiledModule {
   private final Set<String> libraryImports;
   private final boolean importsReady;
   private final int sizeBytes;
+  private final JsEngine js;
 
   CompiledModule(
       Cid cid,
@@ -45,6 +46,30 @@ public final class CompiledModule {
     this.libraryImports = Set.copyOf(libraryImports);
     this.importsReady = importsReady;
     this.sizeBytes = sizeBytes;
+    this.js = null;
+  }
+
+  /** A JavaScript function (see {@link JsEngine}). */
+  CompiledModule(Cid cid, JsEngine js, int sizeBytes) {
+    this.cid = cid;
+    this.module = null;
+    this.machineFactory = null;
+    this.initialPages = 0;
+    this.functionImports = List.of();
+    this.exports = Set.of();
+    this.libraryImports = Set.of();
+    this.importsReady = false;
+    this.sizeBytes = sizeBytes;
+    this.js = js;
+  }
+
+  /** True when this is a JavaScript function rather than a wasm module. */
+  public boolean isJavaScript() {
+    return js != null;
+  }
+
+  JsEngine js() {
+    return js;
   }
 
   /** The content id the module was compiled for. */
@@ -52,7 +77,7 @@ public final class CompiledModule {
     return cid;
   }
 
-  /** Names of the module's exports. */
+  /** Names of the module's exports (empty for JavaScript, whose functions are found per call). */
   public Set<String> exports() {
     return exports;
   }

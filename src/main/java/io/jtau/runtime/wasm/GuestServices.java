@@ -3,9 +3,9 @@ package io.jtau.runtime.wasm;
 import java.util.Optional;
 
 /**
- * Backends a guest reaches through {@code taubyte/sdk}: databases, globals, pubsub. Every method
- * has a default meaning "not available here", so a caller implements only what its node offers; the
- * guest then sees the errno tau returns for a missing resource.
+ * Backends a guest reaches through {@code taubyte/sdk}: databases, globals, storage, content,
+ * pubsub, p2p. Every method has a default meaning "not available here", so a caller implements only
+ * what its node offers; the guest then sees the errno tau returns for a missing resource.
  *
  * <p>Implementations must be thread-safe: one instance may serve many concurrent invocations. Calls
  * are made on the guest's worker thread and may block; they are not interrupted by the invocation
@@ -50,6 +50,28 @@ public interface GuestServices {
    * invocation as unlinkable.
    */
   default Optional<ModuleSource> resolveModule(Invocation inv, String name) {
+    return Optional.empty();
+  }
+
+  /**
+   * The node's peer-to-peer side for the invocation's project/application (§3.10); empty when this
+   * node offers none (guests then see 45 on {@code newCommand}, 48 on listen, 117 on discovery).
+   */
+  default Optional<P2PNode> p2p(Invocation inv) {
+    return Optional.empty();
+  }
+
+  /**
+   * The storage resource matching {@code name} among the invocation's project and application
+   * (§3.8), creating its store when {@code create} ({@code storageNew}) or only if it exists
+   * ({@code storageGet}); empty when none matches.
+   */
+  default Optional<FileStorage> storage(Invocation inv, String name, boolean create) {
+    return Optional.empty();
+  }
+
+  /** The content store behind {@code storageOpenCid}/{@code contentPushFile}; empty if none. */
+  default Optional<ContentStore> content(Invocation inv) {
     return Optional.empty();
   }
 

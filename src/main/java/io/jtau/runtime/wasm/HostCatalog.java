@@ -26,6 +26,9 @@ final class HostCatalog {
     List<HostSpec> all = new ArrayList<>();
     EventHost.register(all);
     SdkFamilies.register(all);
+    P2PHost.register(all);
+    StorageHost.register(all);
+    DnsHost.register(all);
     Map<String, HostSpec> m = new HashMap<>();
     for (HostSpec s : all) {
       if (m.put(key(s.module(), s.name()), s) != null) {

@@ -70,6 +70,12 @@ final class HttpEvent {
     return v == null || v.isEmpty() ? "" : v.get(0);
   }
 
+  /** All values of a query parameter, in order; empty when absent. */
+  synchronized List<String> queryValues(String key) {
+    List<String> v = query().get(key);
+    return v == null ? List.of() : List.copyOf(v);
+  }
+
   synchronized List<String> queryKeys() {
     return List.copyOf(query().keySet());
   }

@@ -19,6 +19,7 @@ final class InvocationContext {
   final long deadlineNanos;
   final CountDownLatch ready = new CountDownLatch(1);
   final HostState state;
+  final GuestDns.Factory dns;
   private final List<Object> events = new ArrayList<>();
   private final AtomicLong hostCalls = new AtomicLong();
 
@@ -28,8 +29,10 @@ final class InvocationContext {
       Invocation invocation,
       WasmRuntimeConfig config,
       long deadlineNanos,
-      java.util.function.Supplier<java.net.http.HttpClient> httpClient) {
+      java.util.function.Supplier<java.net.http.HttpClient> httpClient,
+      GuestDns.Factory dns) {
     this.httpClient = httpClient;
+    this.dns = dns;
     this.invocation = invocation;
     this.config = config;
     this.log = new BoundedLog(config.maxLogBytes());

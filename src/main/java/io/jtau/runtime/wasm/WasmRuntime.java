@@ -60,8 +60,8 @@ import java.util.function.Function;
 
 /**
  * Runs {@code taubyte/sdk} guests with Chicory: compiles each module once per CID, then serves
- * every invocation with a fresh instance on a worker thread, under a memory cap, a deadline, a
- * host-call quota and a node-wide memory budget.
+ * every invocation (HTTP, PubSub or P2P event) with a fresh instance on a worker thread, under a
+ * memory cap, a deadline, a host-call quota and a node-wide memory budget.
  *
  * <p>Thread-safe. {@link #compile} blocks while compiling (once per CID; concurrent callers for the
  * same CID wait for the same compilation). {@link #invokeHttp} blocks the caller until the guest
@@ -71,6 +71,9 @@ import java.util.function.Function;
 public final class WasmRuntime implements AutoCloseable {
 
   private static final Map<String, FunctionType> WASI_TYPES = wasiTypes();
+
+  /** Largest initial table a module may declare (each element is a heap reference per call). */
+  static final long MAX_TABLE_ELEMENTS = 1_000_000;
 
   private final WasmRuntimeConfig config;
   private final MemoryBudget budget;
@@ -82,8 +85,17 @@ public final class WasmRuntime implements AutoCloseable {
   private final com.dylibso.chicory.compiler.Cache diskCache;
   private java.net.http.HttpClient httpClient;
 
+  private final GuestDns.Factory dns;
+
+  /** A runtime whose guests resolve DNS with the system configuration (dnsjava). */
   public WasmRuntime(WasmRuntimeConfig config) {
+    this(config, new DnsJavaResolvers());
+  }
+
+  /** A runtime whose guests' DNS lookups (§3.11) go through {@code dns}. */
+  public WasmRuntime(WasmRuntimeConfig config, GuestDns.Factory dns) {
     this.config = Objects.requireNonNull(config, "config");
+    this.dns = Objects.requireNonNull(dns, "dns");
     this.budget = new MemoryBudget(config.budgetPages());
     AtomicInteger n = new AtomicInteger();
     this.threads =
@@ -116,7 +128,9 @@ public final class WasmRuntime implements AutoCloseable {
 
   /**
    * Parses, validates, links against this host and compiles the module, once per CID; later calls
-   * return the cached result. The caller guarantees that {@code cid} names {@code wasm}.
+   * return the cached result. The caller guarantees that {@code cid} names {@code wasm}. An
+   * artifact whose first line is {@code // jtau-js 1} is a JavaScript function instead (see
+   * docs/functions-js.md): it is compiled to QuickJS bytecode and served the same way.
    *
    * @throws WasmException when the module is malformed, invalid, imports something this host does
    *     not offer, or exceeds a node limit
@@ -168,7 +182,24 @@ public final class WasmRuntime implements AutoCloseable {
           WasmException.Phase.LIMIT,
           "module is " + wasm.length + " bytes, limit is " + config.maxModuleBytes());
     }
+    if (JsEngine.isJs(wasm)) {
+      return new CompiledModule(cid, JsEngine.compile(wasm), wasm.length);
+    }
     WasmModule module = parse(wasm);
+    for (int i = 0; i < module.tableSection().tableCount(); i++) {
+      long elements = module.tableSection().getTable(i).limits().min();
+      // tables live on the JVM heap outside the guest memory budget, so they get their own limit
+      if (elements > MAX_TABLE_ELEMENTS) {
+        throw new WasmException(
+            WasmException.Phase.LIMIT,
+            "table "
+                + i
+                + " declares "
+                + elements
+                + " initial elements, this node allows at most "
+                + MAX_TABLE_ELEMENTS);
+      }
+    }
     List<FunctionImport> functionImports = new ArrayList<>();
     Set<String> libraries = new HashSet<>();
     boolean importsReady = false;
@@ -260,7 +291,12 @@ public final class WasmRuntime implements AutoCloseable {
     } catch (MalformedException e) {
       throw new WasmException(WasmException.Phase.MALFORMED, e.getMessage(), e);
     } catch (InvalidException e) {
-      throw new WasmException(WasmException.Phase.INVALID, e.getMessage(), e);
+      String m = e.getMessage();
+      if (m != null && m.contains("size minimum must not be greater than maximum")) {
+        // Chicory says this for tables beyond its 10^7 element limit (e.g. 2^32 elements)
+        m = "table or memory limits out of range: " + m;
+      }
+      throw new WasmException(WasmException.Phase.INVALID, m, e);
     } catch (ChicoryException e) {
       throw new WasmException(WasmException.Phase.MALFORMED, e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -283,27 +319,67 @@ public final class WasmRuntime implements AutoCloseable {
    * interrupted then; its memory returns to the budget when its thread stops).
    */
   public HttpResponse invokeHttp(CompiledModule module, Invocation inv, HttpRequest req) {
+    Objects.requireNonNull(req, "req");
+    HttpEvent event = new HttpEvent(req, config.maxResponseBytes());
+    Run run = run(module, inv, event);
+    if (!run.outcome().ok()) {
+      return failure(run.outcome().status(), run.outcome().reason(), run.log());
+    }
+    return event.toResponse(run.log());
+  }
+
+  /**
+   * Runs the module's export {@code inv.call()} for a PubSub message (event type 2, §4.7) in a
+   * fresh instance. Never throws for guest faults; blocks until the guest returns or its deadline
+   * passes.
+   */
+  public EventResult invokePubSub(CompiledModule module, Invocation inv, PubSubMessage message) {
+    Objects.requireNonNull(message, "message");
+    Run run = run(module, inv, new PubSubEvent(message));
+    return new EventResult(
+        run.outcome().ok(), run.outcome().reason(), run.outcome().result(), null, run.log());
+  }
+
+  /**
+   * Runs the module's export {@code inv.call()} for an incoming P2P command (event type 3, §4.7) in
+   * a fresh instance; the result carries the response data the guest wrote. Never throws for guest
+   * faults; blocks until the guest returns or its deadline passes.
+   */
+  public EventResult invokeP2P(CompiledModule module, Invocation inv, P2PRequest request) {
+    Objects.requireNonNull(request, "request");
+    P2PEvent event = new P2PEvent(request);
+    Run run = run(module, inv, event);
+    return new EventResult(
+        run.outcome().ok(),
+        run.outcome().reason(),
+        run.outcome().result(),
+        run.outcome().ok() ? event.responseData() : null,
+        run.log());
+  }
+
+  private record Run(Outcome outcome, String log) {}
+
+  private Run run(CompiledModule module, Invocation inv, Object event) {
     Objects.requireNonNull(module, "module");
     Objects.requireNonNull(inv, "inv");
-    Objects.requireNonNull(req, "req");
     long start = System.nanoTime();
     long deadline = start + inv.effectiveTimeoutNanos();
     int cap = capPages(inv.memoryBytes());
     if (module.initialPages() > cap) {
-      return failure(
-          500,
-          "memory limit: module needs "
-              + module.initialPages()
-              + " pages, the function may use "
-              + cap,
+      return new Run(
+          Outcome.fail(
+              500,
+              "memory limit: module needs "
+                  + module.initialPages()
+                  + " pages, the function may use "
+                  + cap),
           "");
     }
     MemoryLease lease = MemoryLease.tryOpen(budget, module.initialPages());
     if (lease == null) {
-      return failure(503, "guest memory budget exhausted", "");
+      return new Run(Outcome.fail(503, "guest memory budget exhausted"), "");
     }
-    InvocationContext ctx = new InvocationContext(inv, config, deadline, this::httpClient);
-    HttpEvent event = new HttpEvent(req, config.maxResponseBytes());
+    InvocationContext ctx = new InvocationContext(inv, config, deadline, this::httpClient, dns);
     int eventId = ctx.addEvent(event);
     AtomicBoolean started = new AtomicBoolean();
     Future<Outcome> future;
@@ -320,7 +396,7 @@ public final class WasmRuntime implements AutoCloseable {
               });
     } catch (RejectedExecutionException busy) {
       lease.close();
-      return failure(503, "all guest workers are busy", "");
+      return new Run(Outcome.fail(503, "all guest workers are busy"), "");
     }
     Outcome outcome;
     try {
@@ -330,24 +406,21 @@ public final class WasmRuntime implements AutoCloseable {
       if (started.compareAndSet(false, true)) {
         lease.close();
       }
-      return failure(500, "timeout", ctx.log.text());
+      return new Run(Outcome.fail(500, "timeout"), ctx.log.text());
     } catch (InterruptedException e) {
       future.cancel(true);
       if (started.compareAndSet(false, true)) {
         lease.close();
       }
       Thread.currentThread().interrupt();
-      return failure(503, "interrupted", ctx.log.text());
+      return new Run(Outcome.fail(503, "interrupted"), ctx.log.text());
     } catch (ExecutionException | CancellationException e) {
-      return failure(500, "host error", ctx.log.text());
+      return new Run(Outcome.fail(500, "host error"), ctx.log.text());
     }
     if (outcome == null) {
-      return failure(503, "cancelled", ctx.log.text());
+      return new Run(Outcome.fail(503, "cancelled"), ctx.log.text());
     }
-    if (!outcome.ok()) {
-      return failure(outcome.status(), outcome.reason(), ctx.log.text());
-    }
-    return event.toResponse(ctx.log.text());
+    return new Run(outcome, ctx.log.text());
   }
 
   private synchronized java.net.http.HttpClient httpClient() {
@@ -381,17 +454,33 @@ public final class WasmRuntime implements AutoCloseable {
   }
 
   /** What happened on the worker: success, or a status and a reason. */
-  private record Outcome(boolean ok, int status, String reason) {
-    static final Outcome OK = new Outcome(true, 200, "");
+  private record Outcome(boolean ok, int status, String reason, int result) {
+    static final Outcome OK = new Outcome(true, 200, "", 0);
+
+    static Outcome ok(int result) {
+      return new Outcome(true, 200, "", result);
+    }
 
     static Outcome fail(int status, String reason) {
-      return new Outcome(false, status, reason);
+      return new Outcome(false, status, reason, 0);
     }
   }
 
   private Outcome runGuest(
       CompiledModule module, InvocationContext ctx, MemoryLease lease, int cap, int eventId) {
     String call = ctx.invocation.call();
+    if (module.isJavaScript()) {
+      try {
+        Object ev = ctx.event(eventId);
+        if (!(ev instanceof HttpEvent http)) {
+          return Outcome.fail(500, "JavaScript functions serve HTTP events only");
+        }
+        module.js().run(ctx, http, lease, cap);
+        return Outcome.OK;
+      } catch (Throwable t) {
+        return classify(t, ctx);
+      }
+    }
     if (!module.exports().contains(call)) {
       return Outcome.fail(500, "missing export: " + call);
     }
@@ -422,8 +511,8 @@ public final class WasmRuntime implements AutoCloseable {
           }
         }
       }
-      instance.export(call).apply(eventId);
-      return Outcome.OK;
+      long[] r = instance.export(call).apply(eventId);
+      return Outcome.ok(r == null || r.length == 0 ? 0 : (int) r[0]);
     } catch (Throwable t) {
       return classify(t, ctx);
     } finally {

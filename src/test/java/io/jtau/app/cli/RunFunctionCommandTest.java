@@ -90,4 +90,51 @@ class RunFunctionCommandTest {
     assertThat(RunFunctionCommand.parseSize("1GiB")).isEqualTo(1L << 30);
     assertThat(RunFunctionCommand.parseSize("4096")).isEqualTo(4096);
   }
+
+  @Test
+  void runsAJavaScriptFunction(@TempDir Path dir) throws Exception {
+    Path js =
+        Files.writeString(
+            dir.resolve("hello.js"),
+            "function hello(req, res) {\n"
+                + "  res.header('Content-Type', 'text/plain');\n"
+                + "  res.write('hello ' + req.query.name[0] + ' via ' + req.method);\n"
+                + "}\n");
+    Run r =
+        run(
+            "run",
+            "function",
+            "--module",
+            js.toString(),
+            "--call",
+            "hello",
+            "--path",
+            "/?name=ada");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("200\nContent-Type: text/plain\n\nhello ada via GET");
+  }
+
+  @Test
+  void theDocumentedJavaScriptExampleRuns() {
+    Run r =
+        run(
+            "run",
+            "function",
+            "--module",
+            "docs/examples/notes.js",
+            "--call",
+            "notes",
+            "--method",
+            "POST",
+            "--path",
+            "/?key=a",
+            "--body",
+            "hello");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out())
+        .isEqualTo(
+            "201\nContent-Type: application/json\n\n{\"project\":\"local\",\"keys\":[\"a\"]}");
+  }
 }

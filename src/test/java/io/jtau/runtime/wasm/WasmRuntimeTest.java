@@ -336,4 +336,109 @@ class WasmRuntimeTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> rt.memoryInUseBytes() == 0);
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(ExecutionMode.class)
+  void tableOf2Pow32ElementsIsRefusedAndTheNodeSurvives(ExecutionMode mode) {
+    WasmRuntime rt = runtime(mode);
+    String wat =
+        """
+        (module
+          (table 4294967295 funcref)
+          (memory 1)
+          (func (export "call") (param i32)))
+        """;
+    byte[] w = Guests.wasm(wat);
+    byte[] big = Guests.wasm(wat.replace("4294967295", "5000000"));
+
+    assertThatThrownBy(() -> rt.compile(Guests.cidOf(w), w))
+        .isInstanceOfSatisfying(
+            WasmException.class, e -> assertThat(e.phase()).isEqualTo(WasmException.Phase.INVALID))
+        .hasMessageContaining("table or memory limits out of range");
+    assertThatThrownBy(() -> rt.compile(Guests.cidOf(big), big))
+        .isInstanceOfSatisfying(
+            WasmException.class, e -> assertThat(e.phase()).isEqualTo(WasmException.Phase.LIMIT))
+        .hasMessage(
+            "limit: table 0 declares 5000000 initial elements, this node allows at most 1000000");
+    HttpResponse next = rt.invokeHttp(compile(rt, Guests.HELLO), invocation("call"), get("/"));
+    assertThat(next.status()).isEqualTo(201);
+  }
+
+  @ParameterizedTest
+  @EnumSource(ExecutionMode.class)
+  void aGuestCannotReadAnotherProjectsDatabaseByName(ExecutionMode mode) {
+    WasmRuntime rt = runtime(mode);
+    InMemoryGuestServices services = InMemoryGuestServices.persistent();
+    String wat =
+        """
+        (module
+          %s
+          (import "taubyte/sdk" "newDatabase" (func $db (param i32 i32 i32) (result i32)))
+          (import "taubyte/sdk" "databasePut" (func $put (param i32 i32 i32 i32 i32) (result i32)))
+          (import "taubyte/sdk" "databaseGetSize" (func $size (param i32 i32 i32 i32) (result i32)))
+          (import "taubyte/sdk" "databaseGet" (func $get (param i32 i32 i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 100) "customers")
+          (data (i32.const 120) "card")
+          (data (i32.const 130) "4111-1111")
+          (data (i32.const 150) "none")
+          (func (export "put") (param $ev i32)
+            (drop (call $db (i32.const 100) (i32.const 9) (i32.const 16)))
+            (drop (call $put (i32.load (i32.const 16)) (i32.const 120) (i32.const 4) (i32.const 130) (i32.const 9))))
+          (func (export "get") (param $ev i32)
+            (drop (call $db (i32.const 100) (i32.const 9) (i32.const 16)))
+            (if (i32.eqz (call $size (i32.load (i32.const 16)) (i32.const 120) (i32.const 4) (i32.const 20)))
+              (then
+                (drop (call $get (i32.load (i32.const 16)) (i32.const 120) (i32.const 4) (i32.const 1000)))
+                (drop (call $write (local.get $ev) (i32.const 1000) (i32.load (i32.const 20)) (i32.const 24))))
+              (else (drop (call $write (local.get $ev) (i32.const 150) (i32.const 4) (i32.const 24)))))))
+        """
+            .formatted(HTTP_IMPORTS);
+    CompiledModule m = compile(rt, wat);
+    Invocation owner = Guests.invocation("put");
+    Invocation thief =
+        new Invocation(
+            "other-project",
+            "app-456",
+            "res-1",
+            "c",
+            "main",
+            "get",
+            16L << 20,
+            10_000_000_000L,
+            services);
+
+    rt.invokeHttp(
+        m,
+        new Invocation(
+            owner.project(),
+            owner.application(),
+            owner.resourceId(),
+            "c",
+            "main",
+            "put",
+            16L << 20,
+            10_000_000_000L,
+            services),
+        get("/"));
+    HttpResponse sameProject =
+        rt.invokeHttp(
+            m,
+            new Invocation(
+                owner.project(),
+                owner.application(),
+                "res-2",
+                "c",
+                "main",
+                "get",
+                16L << 20,
+                10_000_000_000L,
+                services),
+            get("/"));
+    HttpResponse otherProject = rt.invokeHttp(m, thief, get("/"));
+
+    assertThat(sameProject.bodyText()).isEqualTo("4111-1111");
+    assertThat(otherProject.status()).isEqualTo(200);
+    assertThat(otherProject.bodyText()).isEqualTo("none");
+  }
 }

@@ -1,0 +1,76 @@
+package io.jtau.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tau logs [-f] JOB}: a build job's log, followed live with {@code -f}. */
+@Command(
+    name = "logs",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print a build job's log (its current or last attempt). Output lines are printed as they"
+          + " are; other events are tagged: [step], [info], [error].",
+      "With -f, stream the log live (Server-Sent Events) until the job ends; the exit code is 0"
+          + " when it succeeded, 1 otherwise.",
+      "Example: tau logs -f b-7k2mq9xw4r"
+    })
+public class LogsCommand implements Callable<Integer> {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Parameters(index = "0", paramLabel = "JOB", description = "The job id (see tau builds).")
+  String job;
+
+  @Option(
+      names = {"-f", "--follow"},
+      description = "Follow the log until the job ends.")
+  boolean follow;
+
+  @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
+  String node;
+
+  PrintStream out = System.out;
+
+  @Override
+  public Integer call() {
+    try {
+      NodeClient c = NodeClient.locate(node);
+      if (!follow) {
+        out.print(c.text("/api/builds/" + job + "/logs"));
+        out.flush();
+        return 0;
+      }
+      String[] state = {""};
+      c.events(
+          "/api/builds/" + job + "/logs?follow=true",
+          data -> {
+            JsonNode e;
+            try {
+              e = JSON.readTree(data);
+            } catch (IOException ex) {
+              out.println(data);
+              return true;
+            }
+            String type = e.path("type").asText();
+            if (type.equals("end")) {
+              state[0] = e.path("state").asText();
+              return false;
+            }
+            String text = e.path("text").asText();
+            out.println(type.equals("out") ? text : "[" + type + "] " + text);
+            out.flush();
+            return true;
+          });
+      return state[0].equals("succeeded") ? 0 : 1;
+    } catch (NodeClient.NodeException e) {
+      System.err.println("tau logs: " + e.getMessage());
+      return e.exitCode;
+    }
+  }
+}

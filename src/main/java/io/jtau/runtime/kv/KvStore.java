@@ -1,0 +1,529 @@
+package io.jtau.runtime.kv;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import jetbrains.exodus.ArrayByteIterable;
+import jetbrains.exodus.ByteIterable;
+import jetbrains.exodus.ExodusException;
+import jetbrains.exodus.env.Cursor;
+import jetbrains.exodus.env.Environment;
+import jetbrains.exodus.env.EnvironmentConfig;
+import jetbrains.exodus.env.Environments;
+import jetbrains.exodus.env.Store;
+import jetbrains.exodus.env.StoreConfig;
+import jetbrains.exodus.env.Transaction;
+
+/**
+ * Every key/value database of a node in one Xodus environment with durable writes (an fsync per
+ * commit). Each database instance ({@link DatabaseId}) is one Xodus store named by an opaque hash;
+ * a catalog store records its quota and the bytes it uses.
+ *
+ * <p><b>Layout of a database store.</b> User keys are opaque bytes stored under a tag byte {@code
+ * 0x00}; each has a size entry under tag {@code 0x01} holding the decimal length of its value
+ * (tau's {@code size/<key>} bookkeeping, guest-abi §5.1, in production form: never listed and
+ * unable to collide with a user key, whatever its bytes).
+ *
+ * <p><b>Quota.</b> A database's used bytes are the sum of {@code len(key) + len(value)} over its
+ * user entries; a put that would take it over the quota is refused with {@link
+ * DatabaseFullException} and writes nothing. Puts that shrink or keep the usage always succeed.
+ *
+ * <p><b>Group commit.</b> Writes (put, delete, configure, drop) go through one committer thread,
+ * which takes every write queued while the previous commit was syncing and applies them in one
+ * transaction (one fsync); each caller returns only after the transaction holding its write is
+ * durable. A write refused for its own reason (quota, size limits) does not affect the others of
+ * its batch. Reads run concurrently in read-only snapshots and never wait for writers.
+ *
+ * <p>Thread-safe. Writes block until durable or until {@link Settings#writeTimeout()}.
+ */
+public final class KvStore implements AutoCloseable {
+
+  /** Longest key, in bytes. */
+  public static final int MAX_KEY_BYTES = 4096;
+
+  /** Largest value, in bytes. */
+  public static final int MAX_VALUE_BYTES = 16 * 1024 * 1024;
+
+  private static final byte TAG_VALUE = 0;
+  private static final byte TAG_SIZE = 1;
+
+  /**
+   * Tuning of the store.
+   *
+   * @param maxBatch most writes committed in one transaction
+   * @param queueCapacity most writes waiting for the committer; more are refused as busy
+   * @param writeTimeout how long a writer waits for its commit
+   */
+  public record Settings(int maxBatch, int queueCapacity, Duration writeTimeout) {
+    public Settings {
+      if (maxBatch < 1 || queueCapacity < 1) {
+        throw new IllegalArgumentException("maxBatch and queueCapacity must be positive");
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(256, 10_000, Duration.ofSeconds(30));
+    }
+  }
+
+  /** What a database holds: its quota, the bytes its entries use and how many keys it has. */
+  public record Usage(long quotaBytes, long usedBytes, long keys) {}
+
+  private final Path dir;
+  private final Settings settings;
+  private final Environment env;
+  private final Store catalog;
+  private final Map<String, Store> stores = new ConcurrentHashMap<>();
+  private final BlockingQueue<Op> queue;
+  private final Thread committer;
+  private final AtomicLong commits = new AtomicLong();
+  private final AtomicLong committedWrites = new AtomicLong();
+  private volatile boolean closed;
+
+  /** Opens (creating if needed) the environment in {@code dir}. */
+  public KvStore(Path dir, Settings settings, ThreadFactory threads) throws IOException {
+    this.dir = dir.toAbsolutePath();
+    this.settings = settings;
+    Files.createDirectories(dir);
+    try {
+      this.env =
+          Environments.newInstance(
+              dir.toFile(),
+              new EnvironmentConfig().setLogDurableWrite(true).setEnvCloseForcedly(true));
+      this.catalog =
+          env.computeInTransaction(
+              txn -> env.openStore("catalog", StoreConfig.WITHOUT_DUPLICATES, txn));
+    } catch (ExodusException e) {
+      throw new IOException("key/value store " + this.dir + ": cannot open: " + e.getMessage(), e);
+    }
+    this.queue = new LinkedBlockingQueue<>(settings.queueCapacity());
+    this.committer = threads.newThread(this::commitLoop);
+    committer.start();
+  }
+
+  /**
+   * Opens the database, creating it with the quota if new and updating its quota if it changed.
+   * Durable when it returns; idempotent.
+   */
+  public KvDatabase open(DatabaseId id, long quotaBytes) throws IOException {
+    if (quotaBytes < 0) {
+      throw new IllegalArgumentException("quota must not be negative: " + quotaBytes);
+    }
+    String name = id.storeName();
+    long[] entry = read(txn -> catalogEntry(txn, name));
+    if (entry == null || entry[0] != quotaBytes) {
+      submit(new Configure(id, quotaBytes));
+    }
+    return new KvDatabase(this, id);
+  }
+
+  /** Whether the database exists. */
+  public boolean exists(DatabaseId id) {
+    return read(txn -> catalogEntry(txn, id.storeName())) != null;
+  }
+
+  /** Deletes the database and its data. Durable when it returns; idempotent. */
+  public void drop(DatabaseId id) throws IOException {
+    submit(new Drop(id));
+  }
+
+  /** Number of transactions committed by the group committer. */
+  public long commits() {
+    return commits.get();
+  }
+
+  /** Number of writes those transactions held. */
+  public long committedWrites() {
+    return committedWrites.get();
+  }
+
+  /** The folder of the environment. */
+  public Path dir() {
+    return dir;
+  }
+
+  // ---- operations used by KvDatabase
+
+  byte[] get(DatabaseId id, byte[] key) throws IOException {
+    checkKey(key);
+    return readStore(
+        id,
+        (txn, store) -> {
+          ByteIterable v = store.get(txn, tagged(TAG_VALUE, key));
+          return v == null ? null : copy(v);
+        });
+  }
+
+  List<byte[]> list(DatabaseId id, byte[] prefix, int limit) throws IOException {
+    checkKey(prefix);
+    return readStore(
+        id,
+        (txn, store) -> {
+          List<byte[]> out = new ArrayList<>();
+          byte[] from = tagged(TAG_VALUE, prefix).getBytesUnsafe();
+          try (Cursor c = store.openCursor(txn)) {
+            if (c.getSearchKeyRange(new ArrayByteIterable(from)) == null) {
+              return out;
+            }
+            do {
+              byte[] k = copy(c.getKey());
+              if (!startsWith(k, from)) {
+                break;
+              }
+              out.add(Arrays.copyOfRange(k, 1, k.length));
+            } while (out.size() < limit && c.getNext());
+          }
+          return out;
+        });
+  }
+
+  Usage usage(DatabaseId id) throws IOException {
+    long[] e = read(txn -> catalogEntry(txn, id.storeName()));
+    if (e == null) {
+      throw new IOException("database " + id + " does not exist");
+    }
+    return new Usage(e[0], e[1], e[2]);
+  }
+
+  void put(DatabaseId id, byte[] key, byte[] value) throws IOException {
+    checkKey(key);
+    if (value.length > MAX_VALUE_BYTES) {
+      throw new IOException(
+          "value of " + value.length + " bytes is over the limit of " + MAX_VALUE_BYTES);
+    }
+    submit(new Put(id, key.clone(), value.clone()));
+  }
+
+  void delete(DatabaseId id, byte[] key) throws IOException {
+    checkKey(key);
+    submit(new Delete(id, key.clone()));
+  }
+
+  // ---- reads
+
+  @FunctionalInterface
+  private interface StoreRead<T> {
+    T apply(Transaction txn, Store store);
+  }
+
+  private <T> T read(java.util.function.Function<Transaction, T> body) {
+    return env.computeInReadonlyTransaction(body::apply);
+  }
+
+  private <T> T readStore(DatabaseId id, StoreRead<T> body) throws IOException {
+    String name = id.storeName();
+    try {
+      return env.computeInReadonlyTransaction(
+          txn -> {
+            if (catalogEntry(txn, name) == null) {
+              return null;
+            }
+            Store s = stores.get(name);
+            if (s == null) {
+              s = env.openStore(name, StoreConfig.WITHOUT_DUPLICATES, txn, false);
+              if (s == null) {
+                return null;
+              }
+              stores.put(name, s);
+            }
+            return body.apply(txn, s);
+          });
+    } catch (ExodusException e) {
+      throw new IOException("database " + id + ": read failed: " + e.getMessage(), e);
+    }
+  }
+
+  private long[] catalogEntry(Transaction txn, String name) {
+    ByteIterable v = catalog.get(txn, utf8(name));
+    if (v == null) {
+      return null;
+    }
+    ByteBuffer b = ByteBuffer.wrap(copy(v));
+    return new long[] {b.getLong(), b.getLong(), b.getLong()};
+  }
+
+  private void writeCatalog(Transaction txn, String name, long quota, long used, long keys) {
+    catalog.put(
+        txn,
+        utf8(name),
+        new ArrayByteIterable(
+            ByteBuffer.allocate(24).putLong(quota).putLong(used).putLong(keys).array()));
+  }
+
+  // ---- writes
+
+  private abstract static class Op {
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    /** Applies the write; a checked exception refuses this write only, before it wrote anything. */
+    abstract void apply(KvStore kv, Transaction txn) throws IOException;
+  }
+
+  private static final Op STOP =
+      new Op() {
+        @Override
+        void apply(KvStore kv, Transaction txn) {}
+      };
+
+  private void submit(Op op) throws IOException {
+    if (closed) {
+      throw new IOException("key/value store is closed");
+    }
+    long timeoutNanos = settings.writeTimeout().toNanos();
+    long start = System.nanoTime();
+    try {
+      if (!queue.offer(op, timeoutNanos, TimeUnit.NANOSECONDS)) {
+        throw new IOException("key/value store is busy: " + queue.size() + " writes waiting");
+      }
+      op.done.get(Math.max(0, timeoutNanos - (System.nanoTime() - start)), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for a durable write", e);
+    } catch (TimeoutException e) {
+      throw new IOException(
+          "write not durable within " + settings.writeTimeout().toMillis() + " ms");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("write failed: " + c.getMessage(), c);
+    }
+  }
+
+  private Store storeForWrite(Transaction txn, String name, boolean create) {
+    Store s = stores.get(name);
+    if (s == null) {
+      s = env.openStore(name, StoreConfig.WITHOUT_DUPLICATES, txn, create);
+    }
+    return s;
+  }
+
+  private final class Configure extends Op {
+    private final DatabaseId id;
+    private final long quota;
+
+    Configure(DatabaseId id, long quota) {
+      this.id = id;
+      this.quota = quota;
+    }
+
+    @Override
+    void apply(KvStore kv, Transaction txn) {
+      String name = id.storeName();
+      long[] e = catalogEntry(txn, name);
+      storeForWrite(txn, name, true);
+      writeCatalog(txn, name, quota, e == null ? 0 : e[1], e == null ? 0 : e[2]);
+    }
+  }
+
+  private final class Drop extends Op {
+    private final DatabaseId id;
+
+    Drop(DatabaseId id) {
+      this.id = id;
+    }
+
+    @Override
+    void apply(KvStore kv, Transaction txn) {
+      String name = id.storeName();
+      if (catalogEntry(txn, name) == null) {
+        return;
+      }
+      catalog.delete(txn, utf8(name));
+      if (env.storeExists(name, txn)) {
+        env.removeStore(name, txn);
+      }
+      stores.remove(name);
+    }
+  }
+
+  private final class Put extends Op {
+    private final DatabaseId id;
+    private final byte[] key;
+    private final byte[] value;
+
+    Put(DatabaseId id, byte[] key, byte[] value) {
+      this.id = id;
+      this.key = key;
+      this.value = value;
+    }
+
+    @Override
+    void apply(KvStore kv, Transaction txn) throws IOException {
+      String name = id.storeName();
+      long[] e = catalogEntry(txn, name);
+      if (e == null) {
+        throw new IOException("database " + id + " does not exist");
+      }
+      Store s = storeForWrite(txn, name, false);
+      if (s == null) {
+        throw new IOException("database " + id + " has no store");
+      }
+      ArrayByteIterable k = tagged(TAG_VALUE, key);
+      ByteIterable old = s.get(txn, k);
+      long before = old == null ? 0 : key.length + (long) old.getLength();
+      long after = key.length + (long) value.length;
+      long delta = after - before;
+      if (delta > 0 && e[1] + delta > e[0]) {
+        throw new DatabaseFullException(id.toString(), e[0], e[1], delta);
+      }
+      s.put(txn, k, new ArrayByteIterable(value));
+      s.put(txn, tagged(TAG_SIZE, key), utf8(Integer.toString(value.length)));
+      writeCatalog(txn, name, e[0], e[1] + delta, e[2] + (old == null ? 1 : 0));
+    }
+  }
+
+  private final class Delete extends Op {
+    private final DatabaseId id;
+    private final byte[] key;
+
+    Delete(DatabaseId id, byte[] key) {
+      this.id = id;
+      this.key = key;
+    }
+
+    @Override
+    void apply(KvStore kv, Transaction txn) throws IOException {
+      String name = id.storeName();
+      long[] e = catalogEntry(txn, name);
+      if (e == null) {
+        throw new IOException("database " + id + " does not exist");
+      }
+      Store s = storeForWrite(txn, name, false);
+      if (s == null) {
+        return;
+      }
+      ArrayByteIterable k = tagged(TAG_VALUE, key);
+      ByteIterable old = s.get(txn, k);
+      if (old == null) {
+        return;
+      }
+      s.delete(txn, k);
+      s.delete(txn, tagged(TAG_SIZE, key));
+      writeCatalog(txn, name, e[0], e[1] - key.length - old.getLength(), e[2] - 1);
+    }
+  }
+
+  private void commitLoop() {
+    List<Op> batch = new ArrayList<>();
+    while (true) {
+      Op first;
+      try {
+        first = queue.take();
+      } catch (InterruptedException e) {
+        break;
+      }
+      batch.clear();
+      batch.add(first);
+      queue.drainTo(batch, settings.maxBatch() - 1);
+      boolean stop = batch.remove(STOP);
+      if (!batch.isEmpty()) {
+        commit(batch);
+      }
+      if (stop) {
+        break;
+      }
+    }
+    List<Op> rest = new ArrayList<>();
+    queue.drainTo(rest);
+    for (Op op : rest) {
+      op.done.completeExceptionally(new IOException("key/value store is closed"));
+    }
+  }
+
+  private void commit(List<Op> batch) {
+    IOException[] refused = new IOException[batch.size()];
+    try {
+      env.executeInTransaction(
+          txn -> {
+            Arrays.fill(refused, null);
+            for (int i = 0; i < batch.size(); i++) {
+              try {
+                batch.get(i).apply(this, txn);
+              } catch (IOException e) {
+                refused[i] = e;
+              }
+            }
+          });
+    } catch (RuntimeException e) {
+      IOException failure = new IOException("key/value commit failed: " + e.getMessage(), e);
+      for (Op op : batch) {
+        op.done.completeExceptionally(failure);
+      }
+      return;
+    }
+    commits.incrementAndGet();
+    committedWrites.addAndGet(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      if (refused[i] == null) {
+        batch.get(i).done.complete(null);
+      } else {
+        batch.get(i).done.completeExceptionally(refused[i]);
+      }
+    }
+  }
+
+  /** Stops the committer after the writes already queued, then closes the environment. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    queue.offer(STOP);
+    try {
+      committer.join(settings.writeTimeout().toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (env.isOpen()) {
+      env.close();
+    }
+  }
+
+  private static void checkKey(byte[] key) throws IOException {
+    if (key.length > MAX_KEY_BYTES) {
+      throw new IOException(
+          "key of " + key.length + " bytes is over the limit of " + MAX_KEY_BYTES);
+    }
+  }
+
+  private static ArrayByteIterable tagged(byte tag, byte[] key) {
+    byte[] b = new byte[key.length + 1];
+    b[0] = tag;
+    System.arraycopy(key, 0, b, 1, key.length);
+    return new ArrayByteIterable(b);
+  }
+
+  private static boolean startsWith(byte[] k, byte[] prefix) {
+    if (k.length < prefix.length) {
+      return false;
+    }
+    return Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  private static ArrayByteIterable utf8(String s) {
+    return new ArrayByteIterable(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] copy(ByteIterable it) {
+    return Arrays.copyOf(it.getBytesUnsafe(), it.getLength());
+  }
+}

@@ -1,0 +1,350 @@
+package io.jtau.dream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jtau.access.Tokens;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Access control end to end, through the in-process node: no token, a wrong token, a revoked token,
+ * a token of another project on every kind of endpoint, a read token pushing, credentials in the
+ * query string, anonymous clones, token management by a project admin, the failure limit, the audit
+ * log, and a canary secret that must never show in logs or answers.
+ */
+@QuarkusTest
+@LocalCloud
+class AccessIT {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String CANARY =
+      "jtau-canary-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+  static final List<String> LOGGED = new ArrayList<>();
+  static final Handler CAPTURE =
+      new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+          StringBuilder b = new StringBuilder();
+          b.append(
+              r instanceof org.jboss.logmanager.ExtLogRecord e
+                  ? e.getFormattedMessage()
+                  : r.getMessage());
+          for (Throwable t = r.getThrown(); t != null; t = t.getCause()) {
+            b.append(" | ").append(t);
+          }
+          synchronized (LOGGED) {
+            LOGGED.add(b.toString());
+          }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
+
+  @BeforeAll
+  static void captureLogs() {
+    java.util.logging.Logger.getLogger("").addHandler(CAPTURE);
+  }
+
+  @AfterAll
+  static void stopCapture() {
+    java.util.logging.Logger.getLogger("").removeHandler(CAPTURE);
+  }
+
+  /** Creates a token of {@code project} as the operator and returns {token, id}. */
+  static String[] token(Cloud cloud, String project, String scopes) throws Exception {
+    StringBuilder list = new StringBuilder();
+    for (String s : scopes.split(",")) {
+      list.append(list.length() == 0 ? "" : ",").append('"').append(s).append('"');
+    }
+    HttpResponse<String> r =
+        cloud.api(
+            "POST",
+            "/api/projects/" + project + "/tokens",
+            cloud.operatorToken(),
+            "{\"scopes\":[" + list + "],\"name\":\"it\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    JsonNode n = JSON.readTree(r.body());
+    return new String[] {n.path("token").asText(), n.path("info").path("id").asText()};
+  }
+
+  static int status(Cloud cloud, String method, String path, String token) throws Exception {
+    return cloud.api(method, path, token, method.equals("GET") ? null : "{}").statusCode();
+  }
+
+  @Test
+  void noTokenWrongTokenAndRevokedTokenAreRefused(Cloud cloud) throws Exception {
+    String[] read = token(cloud, "hello", "read");
+    assertThat(status(cloud, "GET", "/api/projects/hello", read[0])).isEqualTo(200);
+    HttpResponse<String> none = cloud.api("GET", "/api/projects/hello", null, null);
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"jtau\"");
+    String wrong = Tokens.generate(new SecureRandom());
+    HttpResponse<String> bad = cloud.api("GET", "/api/projects/hello", wrong, null);
+    assertThat(bad.statusCode()).isEqualTo(401);
+    assertThat(bad.body()).contains("not valid").doesNotContain(wrong);
+    assertThat(status(cloud, "GET", "/api/projects/hello", "garbage")).isEqualTo(401);
+
+    assertThat(status(cloud, "DELETE", "/api/tokens/" + read[1], cloud.operatorToken()))
+        .isEqualTo(200);
+    assertThat(status(cloud, "GET", "/api/projects/hello", read[0])).isEqualTo(401);
+    assertThat(
+            cloud
+                .git()
+                .run(cloud.work(), "ls-remote", cloud.repoUrl("hello", "code", read[0]))
+                .exit())
+        .isNotZero();
+  }
+
+  @Test
+  void aTokenOfAnotherProjectCanNeitherSeeNorChangeThisOne(Cloud cloud) throws Exception {
+    String other = token(cloud, "other", "read,push,deploy,data,admin")[0];
+    // Real endpoints of this branch: status, events, history, reconcile, tokens, access.
+    for (String[] call :
+        new String[][] {
+          {"GET", "/api/projects/hello"},
+          {"GET", "/api/projects/hello/events"},
+          {"GET", "/api/projects/hello/history"},
+          {"POST", "/api/projects/hello/reconcile"},
+          {"GET", "/api/projects/hello/tokens"},
+          {"POST", "/api/projects/hello/tokens"},
+          {"PUT", "/api/projects/hello/access"},
+          // Endpoints of other branches: refused by the table before any handler runs.
+          {"GET", "/api/projects/hello/databases/main/keys/k"},
+          {"PUT", "/api/projects/hello/storages/files/objects/o"},
+          {"POST", "/api/projects/hello/domains/example.com/claim"},
+          {"GET", "/api/projects/hello/builds"},
+          {"GET", "/api/builds/some-build/logs"},
+          {"GET", "/api/tokens"},
+          {"GET", "/api/audit"},
+          {"GET", "/api/dream"},
+          {"GET", "/q/metrics"}
+        }) {
+      assertThat(status(cloud, call[0], call[1], other)).as(call[0] + " " + call[1]).isEqualTo(403);
+    }
+    HttpResponse<String> list = cloud.api("GET", "/api/projects", other, null);
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.body()).isEqualTo("[]");
+    String read = token(cloud, "hello", "read")[0];
+    assertThat(cloud.api("GET", "/api/projects", read, null).body())
+        .contains("\"project\":\"hello\"");
+    assertThat(cloud.api("GET", "/api/projects", cloud.operatorToken(), null).body())
+        .contains("\"project\":\"hello\"");
+
+    Assumptions.assumeTrue(GitCli.available(), "the git client is not installed");
+    assertThat(
+            cloud
+                .git()
+                .run(cloud.work(), "ls-remote", cloud.repoUrl("hello", "code", other))
+                .output())
+        .contains("403");
+  }
+
+  @Test
+  void aReadTokenClonesButCannotPushAPushTokenCanAndThePushIsAudited(Cloud cloud) throws Exception {
+    Assumptions.assumeTrue(GitCli.available(), "the git client is not installed");
+    String read = token(cloud, "hello", "read")[0];
+    String[] push = token(cloud, "hello", "push");
+    Path dir = Files.createTempDirectory(cloud.work(), "read-clone-");
+    Files.delete(dir);
+    cloud
+        .git()
+        .ok(cloud.work(), "clone", "-q", cloud.repoUrl("hello", "code", read), dir.toString());
+    Files.writeString(dir.resolve("NOTES.md"), "from a read token\n");
+    cloud.git().ok(dir, "add", "-A");
+    cloud.git().ok(dir, "commit", "-qm", "try with read");
+    GitCli.Result refused = cloud.git().run(dir, "push", "origin", "HEAD:main");
+    assertThat(refused.exit()).as(refused.output()).isNotZero();
+    assertThat(refused.output()).contains("403").doesNotContain(read);
+
+    GitCli.Result ok =
+        cloud.git().run(dir, "push", cloud.repoUrl("hello", "code", push[0]), "HEAD:main");
+    assertThat(ok.exit()).as(ok.output()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> cloud.api("GET", "/api/audit?project=hello&limit=50").body().contains(push[1]));
+    String audit = cloud.api("GET", "/api/audit?project=hello&limit=50").body();
+    assertThat(audit).contains("\"action\":\"push\"").contains("\"actor\":\"token:" + push[1]);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                cloud
+                    .api("GET", "/api/audit?project=hello&limit=50")
+                    .body()
+                    .contains("\"action\":\"deploy\""));
+  }
+
+  @Test
+  void credentialsInTheQueryStringAreRefusedEvenWhenValid(Cloud cloud) throws Exception {
+    String op = cloud.operatorToken();
+    for (String q : new String[] {"?token=", "?access_token=", "?branch=main&api_key="}) {
+      HttpResponse<String> r = cloud.api("GET", "/api/projects/hello" + q + op, null, null);
+      assertThat(r.statusCode()).as(q).isEqualTo(400);
+      assertThat(r.body()).contains("Authorization header").doesNotContain(op);
+    }
+    assertThat(
+            cloud
+                .api(
+                    "GET",
+                    "/git/hello/code.git/info/refs?service=git-upload-pack&token=" + op,
+                    null,
+                    null)
+                .statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void anonymousClonesOnlyWhereTheProjectOptsIn(Cloud cloud) throws Exception {
+    Assumptions.assumeTrue(GitCli.available(), "the git client is not installed");
+    String admin = token(cloud, "hello", "admin")[0];
+    String url = cloud.repoUrl("hello", "config", null);
+    HttpResponse<String> challenge =
+        cloud.api("GET", "/git/hello/config.git/info/refs?service=git-upload-pack", null, null);
+    assertThat(challenge.statusCode()).isEqualTo(401);
+    assertThat(challenge.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"jtau\"");
+    assertThat(cloud.git().run(cloud.work(), "ls-remote", url).exit()).isNotZero();
+    try {
+      HttpResponse<String> on =
+          cloud.api("PUT", "/api/projects/hello/access", admin, "{\"anonymousRead\":true}");
+      assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
+      assertThat(cloud.git().run(cloud.work(), "ls-remote", url).exit()).isZero();
+      assertThat(
+              cloud
+                  .api(
+                      "GET", "/git/hello/config.git/info/refs?service=git-receive-pack", null, null)
+                  .statusCode())
+          .as("pushes always need a token")
+          .isEqualTo(401);
+    } finally {
+      cloud.api("PUT", "/api/projects/hello/access", admin, "{\"anonymousRead\":false}");
+    }
+    assertThat(cloud.git().run(cloud.work(), "ls-remote", url).exit()).isNotZero();
+  }
+
+  @Test
+  void aProjectAdminManagesOnlyItsOwnProjectsTokens(Cloud cloud) throws Exception {
+    String admin = token(cloud, "hello", "admin")[0];
+    String[] foreign = token(cloud, "other", "read");
+    HttpResponse<String> created =
+        cloud.api(
+            "POST", "/api/projects/hello/tokens", admin, "{\"scopes\":[\"read\"],\"name\":\"ci\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String id = JSON.readTree(created.body()).path("info").path("id").asText();
+    HttpResponse<String> listed = cloud.api("GET", "/api/projects/hello/tokens", admin, null);
+    assertThat(listed.body()).contains(id).doesNotContain("jtau_");
+    assertThat(status(cloud, "DELETE", "/api/projects/hello/tokens/" + foreign[1], admin))
+        .isEqualTo(404);
+    assertThat(status(cloud, "DELETE", "/api/projects/other/tokens/" + foreign[1], admin))
+        .isEqualTo(403);
+    assertThat(status(cloud, "DELETE", "/api/tokens/" + foreign[1], admin)).isEqualTo(403);
+    assertThat(status(cloud, "DELETE", "/api/projects/hello/tokens/" + id, admin)).isEqualTo(200);
+    String read = token(cloud, "hello", "read")[0];
+    assertThat(status(cloud, "POST", "/api/projects/hello/tokens", read)).isEqualTo(403);
+    HttpResponse<String> badScope =
+        cloud.api("POST", "/api/projects/hello/tokens", admin, "{\"scopes\":[\"write\"]}");
+    assertThat(badScope.statusCode()).isEqualTo(400);
+    assertThat(badScope.body()).contains("unknown scope 'write'");
+    assertThat(cloud.api("GET", "/api/audit?project=hello", cloud.operatorToken(), null).body())
+        .contains("token.create")
+        .contains("token.revoke");
+  }
+
+  @Test
+  void publicPathsNeedNoTokenAndMetricsNeedTheOperator(Cloud cloud) throws Exception {
+    assertThat(status(cloud, "GET", "/q/health", null)).isEqualTo(200);
+    assertThat(status(cloud, "GET", "/q/metrics", null)).isEqualTo(401);
+    assertThat(status(cloud, "GET", "/q/metrics", cloud.operatorToken())).isEqualTo(200);
+    assertThat(cloud.body(PushToLiveIT.HOST, "/hello")).startsWith("200 ");
+    assertThat(status(cloud, "GET", "/api/nothing-here", null)).isEqualTo(401);
+    assertThat(status(cloud, "GET", "/api/projects/hello/../hello/status", null)).isEqualTo(401);
+  }
+
+  @Test
+  void dataCallsAreAudited(Cloud cloud) throws Exception {
+    String[] data = token(cloud, "hello", "data");
+    cloud.api("GET", "/api/projects/hello/databases/main/keys/k", data[0], null);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                cloud
+                    .api("GET", "/api/audit?project=hello&limit=100")
+                    .body()
+                    .contains("\"action\":\"data.read\""));
+  }
+
+  @Test
+  void repeatedFailuresFromOneAddressAreAnswered429(Cloud cloud) throws Exception {
+    int max = cloud.node().config().access().maxAuthFailures();
+    try {
+      int last = 0;
+      for (int i = 0; i < max + 5 && last != 429; i++) {
+        last = status(cloud, "GET", "/api/projects/hello", Tokens.generate(new SecureRandom()));
+      }
+      assertThat(last).isEqualTo(429);
+      HttpResponse<String> blocked = cloud.api("GET", "/api/projects/hello");
+      assertThat(blocked.statusCode()).as("even a good token waits").isEqualTo(429);
+      assertThat(blocked.headers().firstValue("Retry-After")).isPresent();
+    } finally {
+      cloud.node().authFailures().clear();
+    }
+    assertThat(status(cloud, "GET", "/api/projects/hello", cloud.operatorToken())).isEqualTo(200);
+  }
+
+  @Test
+  void aCanarySecretNeverShowsInLogsOrAnswers(Cloud cloud) throws Exception {
+    cloud.node().redactor().register(CANARY);
+    String sealed = cloud.node().secrets().seal(CANARY, "project/hello/repo-token");
+    assertThat(sealed).doesNotContain(CANARY);
+    assertThat(cloud.node().secrets().open(sealed, "project/hello/repo-token")).isEqualTo(CANARY);
+    List<HttpResponse<String>> answers = new ArrayList<>();
+    answers.add(cloud.api("GET", "/api/projects/hello", CANARY, null));
+    answers.add(cloud.api("GET", "/api/projects/hello?token=" + CANARY, null, null));
+    answers.add(cloud.api("GET", "/api/projects/" + CANARY, cloud.operatorToken(), null));
+    answers.add(cloud.api("DELETE", "/api/tokens/" + CANARY, cloud.operatorToken(), null));
+    answers.add(
+        cloud.api(
+            "POST",
+            "/api/projects/hello/tokens",
+            cloud.operatorToken(),
+            "{\"scopes\":[\"read\"],\"name\":\"" + CANARY + "\n\"}"));
+    answers.add(cloud.api("GET", "/git/hello/" + CANARY + ".git/info/refs", null, null));
+    Logger log = Logger.getLogger("io.jtau.test.canary");
+    log.infof("cloning with repo token %s", CANARY);
+    log.warn("failed: https://x:" + CANARY + "@git.example.com/r.git");
+    log.error("push failed", new IllegalStateException("remote said " + CANARY));
+    java.util.logging.Logger.getLogger("io.jtau.test.jul").info("jul " + CANARY);
+    for (HttpResponse<String> a : answers) {
+      assertThat(a.body()).as(a.uri() + " " + a.statusCode()).doesNotContain(CANARY);
+    }
+    synchronized (LOGGED) {
+      assertThat(LOGGED)
+          .anySatisfy(l -> assertThat(l).contains("cloning with repo token <redacted>"));
+      assertThat(LOGGED).allSatisfy(l -> assertThat(l).doesNotContain(CANARY));
+      assertThat(LOGGED)
+          .allSatisfy(l -> assertThat(Tokens.PATTERN.matcher(l).find()).as(l).isFalse());
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.jtau.dream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** The dream's own API: status, inject a sample, simulate a push. */
+@QuarkusTest
+@LocalCloud
+class DreamApiIT {
+
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  HttpResponse<String> call(Cloud cloud, String method, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cloud.port() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .header("Authorization", "Bearer " + cloud.operatorToken())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void statusListsProjectsAndSamples(Cloud cloud) throws Exception {
+    HttpResponse<String> r = call(cloud, "GET", "/api/dream");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body())
+        .contains("\"ready\":true")
+        .contains("\"projects\":[\"hello\"")
+        .contains("hello");
+  }
+
+  @Test
+  void theDreamApiNeedsTheOperatorToken(Cloud cloud) throws Exception {
+    assertThat(cloud.api("GET", "/api/dream", null, null).statusCode()).isEqualTo(401);
+    String created =
+        cloud
+            .api(
+                "POST",
+                "/api/projects/hello/tokens",
+                cloud.operatorToken(),
+                "{\"scopes\":[\"read\",\"push\",\"deploy\",\"data\",\"admin\"]}")
+            .body();
+    String projectToken = created.replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1");
+    assertThat(cloud.api("GET", "/api/dream", projectToken, null).statusCode()).isEqualTo(403);
+    assertThat(
+            cloud.api("POST", "/api/dream/repos/hello/code/push", projectToken, null).statusCode())
+        .isEqualTo(403);
+  }
+
+  @Test
+  void simulatedPushReconcilesAndUnknownNamesAre404(Cloud cloud) throws Exception {
+    assertThat(call(cloud, "POST", "/api/dream/repos/hello/code/push").statusCode()).isEqualTo(200);
+    assertThat(call(cloud, "POST", "/api/dream/repos/hello/nope/push").statusCode()).isEqualTo(404);
+    assertThat(call(cloud, "POST", "/api/dream/repos/..%2F..%2Fetc/code/push").statusCode())
+        .isEqualTo(404);
+    assertThat(call(cloud, "POST", "/api/dream/samples/does-not-exist").statusCode())
+        .isEqualTo(404);
+    assertThat(cloud.body(PushToLiveIT.HOST, "/hello")).startsWith("200 ");
+  }
+}

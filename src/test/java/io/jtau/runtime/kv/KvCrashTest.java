@@ -1,0 +1,118 @@
+package io.jtau.runtime.kv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kill -9 of a child JVM in the middle of 1,000 durable puts: every acknowledged put survives. */
+class KvCrashTest {
+
+  private static final long TIMEOUT_SECONDS = 120;
+  private static final int PUTS = 1000;
+
+  @TempDir Path dir;
+
+  @Test
+  void every_acknowledged_put_survives_kill_9() throws Exception {
+    Path data = dir.resolve("kv");
+    Process child = start(data.toString(), "" + PUTS);
+    BlockingQueue<String> lines = lines(child);
+    TreeSet<Integer> acked = new TreeSet<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    try {
+      // kill somewhere in the middle of the run: after a third of the puts were acknowledged
+      while (acked.size() < PUTS / 3) {
+        String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        assertThat(line).as("child output before timeout; stderr: %s", stderr()).isNotNull();
+        if (line.startsWith("ack ")) {
+          acked.add(Integer.parseInt(line.substring(4)));
+        }
+      }
+      assertThat(child.isAlive()).isTrue();
+      child.destroyForcibly(); // SIGKILL
+      assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      child.destroyForcibly();
+    }
+    String late;
+    while ((late = lines.poll(2, TimeUnit.SECONDS)) != null) {
+      if (late.startsWith("ack ")) {
+        acked.add(Integer.parseInt(late.substring(4)));
+      }
+    }
+    assertThat(acked).hasSizeGreaterThanOrEqualTo(PUTS / 3);
+
+    try (KvStore kv = new KvStore(data, KvStore.Settings.defaults(), KvStoreTest.THREADS)) {
+      KvDatabase db = kv.open(new DatabaseId("crash", "", "QmDb", "ledger"), Long.MAX_VALUE);
+      List<Integer> lost = new ArrayList<>();
+      for (int i : acked) {
+        byte[] v = db.get(KvChildMain.key(i));
+        if (v == null || !java.util.Arrays.equals(v, KvChildMain.value(i))) {
+          lost.add(i);
+        }
+      }
+      assertThat(lost).as("acknowledged puts missing after kill -9").isEmpty();
+      // the usage bookkeeping is consistent with what is stored
+      long keys = db.list(new byte[0]).size();
+      assertThat(db.usage().keys()).isEqualTo(keys);
+      // and the store keeps working
+      db.put("after".getBytes(StandardCharsets.UTF_8), new byte[] {1});
+      assertThat(db.get("after".getBytes(StandardCharsets.UTF_8))).containsExactly(1);
+    }
+  }
+
+  private Process start(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--add-opens");
+    cmd.add("java.base/sun.nio.ch=ALL-UNNAMED");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(KvChildMain.class.getName());
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectError(dir.resolve("child.err").toFile()).start();
+  }
+
+  private String stderr() {
+    try {
+      return Files.readString(dir.resolve("child.err"));
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  private static BlockingQueue<String> lines(Process child) {
+    BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  queue.add(line);
+                }
+              } catch (IOException e) {
+                // the child died: the queue simply ends
+              }
+            },
+            "child-stdout");
+    reader.setDaemon(true);
+    reader.start();
+    return queue;
+  }
+}

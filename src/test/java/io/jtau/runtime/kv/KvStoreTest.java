@@ -1,0 +1,247 @@
+package io.jtau.runtime.kv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KvStoreTest {
+
+  static final ThreadFactory THREADS =
+      r -> {
+        Thread t = new Thread(r, "kv-commit-test");
+        t.setDaemon(true);
+        return t;
+      };
+
+  @TempDir Path dir;
+  KvStore kv;
+
+  @BeforeEach
+  void open() throws IOException {
+    kv = new KvStore(dir, KvStore.Settings.defaults(), THREADS);
+  }
+
+  @AfterEach
+  void close() {
+    kv.close();
+  }
+
+  static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static List<String> strings(List<byte[]> keys) {
+    List<String> out = new ArrayList<>();
+    keys.forEach(k -> out.add(new String(k, StandardCharsets.UTF_8)));
+    return out;
+  }
+
+  static DatabaseId id(String owner, String name) {
+    return new DatabaseId(owner, "", "QmDb", name);
+  }
+
+  @Test
+  void put_get_delete_and_prefix_listing_hide_the_size_entries() throws IOException {
+    KvDatabase db = kv.open(id("p", "/basic/v1"), 1 << 20);
+    db.put(b("test"), b("DatabaseTest"));
+    db.put(b("test/1"), b("DatabaseTest"));
+    db.put(b("test/2s"), b("DatabaseTest"));
+    assertThat(db.get(b("test"))).asString().isEqualTo("DatabaseTest");
+    db.delete(b("test"));
+    assertThat(db.get(b("test"))).isNull();
+    assertThat(strings(db.list(b("")))).containsExactly("test/1", "test/2s");
+    assertThat(strings(db.list(b("test")))).containsExactly("test/1", "test/2s");
+    assertThat(strings(db.list(b("/size")))).isEmpty();
+    assertThat(strings(db.list(b("test/2")))).containsExactly("test/2s");
+    assertThat(strings(db.list(b(""), 1))).containsExactly("test/1");
+    db.delete(b("absent"));
+    db.put(b("empty"), new byte[0]);
+    assertThat(db.get(b("empty"))).isEmpty();
+  }
+
+  @Test
+  void keys_are_opaque_bytes_never_paths() throws IOException {
+    KvDatabase db = kv.open(id("p", "x"), 1 << 20);
+    byte[][] keys = {
+      b("../other"),
+      b("a/../b"),
+      b("a//b"),
+      b("a/b"),
+      b("/a/b"),
+      new byte[] {0, 1, 2},
+      new byte[] {(byte) 0xff, (byte) 0xfe},
+      b("size/a/b"),
+      b("/size/a/b"),
+      b("")
+    };
+    for (int i = 0; i < keys.length; i++) {
+      db.put(keys[i], new byte[] {(byte) i});
+    }
+    for (int i = 0; i < keys.length; i++) {
+      assertThat(db.get(keys[i])).as("key %d", i).containsExactly((byte) i);
+    }
+    assertThat(db.list(new byte[0])).hasSize(keys.length);
+    assertThat(db.usage().keys()).isEqualTo(keys.length);
+  }
+
+  @Test
+  void quota_counts_keys_and_values_and_refuses_with_a_clear_error() throws IOException {
+    KvDatabase db = kv.open(id("p", "small"), 20);
+    db.put(b("k1"), b("12345678")); // 10 bytes
+    db.put(b("k2"), b("12345678")); // 20 bytes: exactly full
+    assertThat(db.usage().usedBytes()).isEqualTo(20);
+    assertThatThrownBy(() -> db.put(b("k3"), b("x")))
+        .isInstanceOf(DatabaseFullException.class)
+        .hasMessage(
+            "database small is full: quota 20 bytes, used 20 bytes, this put needs 3 more (keys"
+                + " and values both count)");
+    assertThat(db.get(b("k3"))).isNull();
+    assertThatThrownBy(() -> db.put(b("k1"), b("123456789")))
+        .isInstanceOf(DatabaseFullException.class);
+    assertThat(db.get(b("k1"))).asString().isEqualTo("12345678");
+    db.put(b("k1"), b("1")); // shrinking always works
+    assertThat(db.usage().usedBytes()).isEqualTo(13);
+    db.delete(b("k2"));
+    assertThat(db.usage().usedBytes()).isEqualTo(3);
+    db.put(b("k3"), b("123456789012345")); // 17 bytes: 20 in all
+    assertThat(db.usage()).isEqualTo(new KvStore.Usage(20, 20, 2));
+  }
+
+  @Test
+  void a_lowered_quota_applies_on_next_open_and_shrinking_puts_still_work() throws IOException {
+    kv.open(id("p", "q"), 100).put(b("k"), b("0123456789"));
+    KvDatabase db = kv.open(id("p", "q"), 5);
+    assertThat(db.usage().quotaBytes()).isEqualTo(5);
+    assertThatThrownBy(() -> db.put(b("j"), b("x"))).isInstanceOf(DatabaseFullException.class);
+    db.put(b("k"), b("0"));
+    assertThat(db.get(b("k"))).asString().isEqualTo("0");
+  }
+
+  @Test
+  void databases_with_equal_names_of_different_owners_or_resources_are_separate()
+      throws IOException {
+    KvDatabase a = kv.open(id("project-a", "users"), 1000);
+    KvDatabase b = kv.open(id("project-b", "users"), 1000);
+    KvDatabase c = kv.open(new DatabaseId("project-a", "", "QmOther", "users"), 1000);
+    KvDatabase d = kv.open(new DatabaseId("project-a", "QmApp", "QmDb", "users"), 1000);
+    a.put(b("k"), b("a"));
+    assertThat(b.get(b("k"))).isNull();
+    assertThat(c.get(b("k"))).isNull();
+    assertThat(d.get(b("k"))).isNull();
+    assertThat(b.list(b(""))).isEmpty();
+    // a name crafted to look like another's parts maps to a different store
+    assertThat(new DatabaseId("a\nb", "", "c", "d").storeName())
+        .isNotEqualTo(new DatabaseId("a", "b", "c", "d").storeName());
+  }
+
+  @Test
+  void data_survives_a_reopen_and_drop_removes_it() throws IOException {
+    kv.open(id("p", "keep"), 1000).put(b("k"), b("v"));
+    kv.close();
+    kv = new KvStore(dir, KvStore.Settings.defaults(), THREADS);
+    assertThat(kv.exists(id("p", "keep"))).isTrue();
+    KvDatabase db = kv.open(id("p", "keep"), 1000);
+    assertThat(db.get(b("k"))).asString().isEqualTo("v");
+    assertThat(db.usage().usedBytes()).isEqualTo(2);
+    kv.drop(id("p", "keep"));
+    assertThat(kv.exists(id("p", "keep"))).isFalse();
+    assertThat(kv.open(id("p", "keep"), 1000).get(b("k"))).isNull();
+  }
+
+  @Test
+  void bad_inputs_are_refused_with_their_limits() throws IOException {
+    KvDatabase db = kv.open(id("p", "limits"), Long.MAX_VALUE);
+    assertThatThrownBy(() -> db.put(new byte[KvStore.MAX_KEY_BYTES + 1], b("v")))
+        .isInstanceOf(IOException.class)
+        .hasMessage("key of 4097 bytes is over the limit of 4096");
+    assertThatThrownBy(() -> db.put(b("k"), new byte[KvStore.MAX_VALUE_BYTES + 1]))
+        .hasMessage("value of 16777217 bytes is over the limit of 16777216");
+    assertThatThrownBy(() -> kv.open(id("p", "neg"), -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("quota must not be negative: -1");
+    assertThatThrownBy(() -> new DatabaseId("", "", "r", "n"))
+        .hasMessage("database owner is empty");
+  }
+
+  @Test
+  void concurrent_writers_share_commits() throws Exception {
+    KvDatabase db = kv.open(id("p", "group"), Long.MAX_VALUE);
+    long commitsBefore = kv.commits();
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < 16; t++) {
+        int writer = t;
+        fs.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 50; i++) {
+                    db.put(b(writer + "/" + i), b("v" + i));
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : fs) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(db.usage().keys()).isEqualTo(800);
+    assertThat(db.get(b("15/49"))).asString().isEqualTo("v49");
+    assertThat(kv.commits() - commitsBefore).as("transactions for 800 puts").isLessThan(800);
+  }
+
+  @Test
+  void a_refused_put_does_not_fail_the_others_of_its_batch() throws Exception {
+    KvDatabase full = kv.open(id("p", "full"), 0);
+    KvDatabase ok = kv.open(id("p", "ok"), 1 << 20);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Boolean>> fs = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        int n = i;
+        fs.add(
+            pool.submit(
+                () -> {
+                  try {
+                    (n % 2 == 0 ? full : ok).put(b("k" + n), b("v"));
+                    return true;
+                  } catch (DatabaseFullException e) {
+                    return false;
+                  }
+                }));
+      }
+      for (int i = 0; i < 64; i++) {
+        assertThat(fs.get(i).get(60, TimeUnit.SECONDS)).as("put %d", i).isEqualTo(i % 2 == 1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(ok.usage().keys()).isEqualTo(32);
+    assertThat(full.usage().keys()).isZero();
+  }
+
+  @Test
+  void writes_after_close_are_refused() throws IOException {
+    KvDatabase db = kv.open(id("p", "closed"), 100);
+    kv.close();
+    assertThatThrownBy(() -> db.put(b("k"), b("v")))
+        .isInstanceOf(IOException.class)
+        .hasMessage("key/value store is closed");
+  }
+}
