@@ -11,16 +11,17 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Custom domains over HTTP: claim a name for a project (returns the token and the TXT names to put
- * it at), verify it now, list and release claims. A verified name starts serving at once.
+ * it at), verify it now, list and release claims. A verified name starts serving at once. Paths are
+ * under the project, so the access policy's {@code /api/projects/P/domains} row (deploy scope)
+ * guards them.
  */
-@Path("/api/domains")
+@Path("/api/projects/{project}/domains")
 @Produces(MediaType.APPLICATION_JSON)
 public class DomainsResource {
 
@@ -35,7 +36,7 @@ public class DomainsResource {
       String project, String fqdn, boolean verified, String message, List<String> txtNames) {}
 
   @GET
-  public List<ClaimView> list(@QueryParam("project") String project) {
+  public List<ClaimView> list(@PathParam("project") String project) {
     requireProject(project);
     List<ClaimView> out = new ArrayList<>();
     for (DomainClaims.Claim c : node.claims().list(project)) {
@@ -46,7 +47,7 @@ public class DomainsResource {
 
   @POST
   @Path("/{fqdn}/claim")
-  public ClaimView claim(@PathParam("fqdn") String fqdn, @QueryParam("project") String project) {
+  public ClaimView claim(@PathParam("fqdn") String fqdn, @PathParam("project") String project) {
     requireProject(project);
     try {
       return view(node.claims().claim(project, fqdn));
@@ -57,7 +58,7 @@ public class DomainsResource {
 
   @POST
   @Path("/{fqdn}/verify")
-  public VerifyView verify(@PathParam("fqdn") String fqdn, @QueryParam("project") String project) {
+  public VerifyView verify(@PathParam("fqdn") String fqdn, @PathParam("project") String project) {
     requireProject(project);
     try {
       DomainClaims.Verification v = node.claims().verify(project, fqdn, node.projectId(project));
@@ -74,7 +75,7 @@ public class DomainsResource {
   @DELETE
   @Path("/{fqdn}")
   public List<ClaimView> release(
-      @PathParam("fqdn") String fqdn, @QueryParam("project") String project) {
+      @PathParam("fqdn") String fqdn, @PathParam("project") String project) {
     requireProject(project);
     try {
       node.claims().release(project, fqdn);
@@ -91,9 +92,6 @@ public class DomainsResource {
   }
 
   private void requireProject(String project) {
-    if (project == null || project.isBlank()) {
-      throw new BadRequestException("the project query parameter is required");
-    }
     if (!GitRepositories.validName(project) || node.git().find(project, "config").isEmpty()) {
       throw new NotFoundException("no project " + project);
     }

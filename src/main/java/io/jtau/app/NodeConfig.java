@@ -148,11 +148,11 @@ public interface NodeConfig {
     boolean accessLog();
 
     /** Requests per second admitted per project (token bucket refill rate; 0 = unlimited). */
-    @WithDefault("2000")
+    @WithDefault("10000")
     double ratePerSecond();
 
     /** Token bucket size per project (the burst admitted at once). */
-    @WithDefault("4000")
+    @WithDefault("20000")
     int burst();
 
     /** Requests in flight per project; more get 503 (0 = unlimited). */

@@ -215,6 +215,13 @@ public class Dream {
     b.append("\njtau dream is ready (").append(millis).append(" ms)\n");
     b.append("  API:      http://127.0.0.1:").append(httpPort).append("/api/projects\n");
     b.append("  data:     ").append(node.dataDir()).append('\n');
+    if (node.dnsPort() > 0) {
+      b.append("  DNS:      dig @127.0.0.1 -p ")
+          .append(node.dnsPort())
+          .append(" gateway.tau.")
+          .append(node.config().fqdn())
+          .append('\n');
+    }
     for (String name : names) {
       b.append("\n  project ").append(name).append(" (branch ").append(branch).append(")\n");
       for (String u : urls(new ProjectKey(name, branch))) {

@@ -123,7 +123,7 @@ class GatewayIT {
     Snapshot s =
         new Snapshot(
             KEY,
-            "rev-" + bundle,
+            "rev-" + System.nanoTime() + "-" + bundle,
             "c" + bundle,
             "",
             0,
@@ -254,7 +254,10 @@ class GatewayIT {
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.body()).isEqualTo("no project serves nobody.example.org\n");
     assertThat(get("other-zzzzzzzz.g.dream.localhost", "/").statusCode()).isEqualTo(404);
-    assertThat(get("127.0.0.1", "/api/projects").statusCode()).isEqualTo(200);
+    assertThat(
+            get("127.0.0.1", "/api/projects", "Authorization", "Bearer " + operatorToken())
+                .statusCode())
+        .isEqualTo(200);
     assertThat(get("localhost:" + port.get(), "/q/health").statusCode()).isEqualTo(200);
   }
 
@@ -265,23 +268,29 @@ class GatewayIT {
         .contains(CUSTOM + " is not verified for project site");
     assertThat(get(CUSTOM, "/").statusCode()).isEqualTo(404);
     // A claim alone does not serve; a verification that finds no token does not either.
-    HttpResponse<String> claim = post("/api/domains/" + CUSTOM + "/claim?project=site");
+    HttpResponse<String> claim = post("/api/projects/site/domains/" + CUSTOM + "/claim");
     assertThat(claim.statusCode()).isEqualTo(200);
     JsonNode c = new ObjectMapper().readTree(claim.body());
     assertThat(c.path("token").asText()).startsWith("jtau-verify=");
     assertThat(c.path("txtNames").get(0).asText()).isEqualTo("_jtau." + CUSTOM);
     assertThat(c.path("txtNames").get(1).asText()).isEqualTo("QmSitePr." + CUSTOM);
     JsonNode v =
-        new ObjectMapper().readTree(post("/api/domains/" + CUSTOM + "/verify?project=site").body());
+        new ObjectMapper()
+            .readTree(post("/api/projects/site/domains/" + CUSTOM + "/verify").body());
     assertThat(v.path("verified").asBoolean()).isFalse();
     assertThat(get(CUSTOM, "/").statusCode()).isEqualTo(404);
-    assertThat(post("/api/domains/" + CUSTOM + "/claim?project=nope").statusCode()).isEqualTo(404);
-    assertThat(post("/api/domains/..%2Fx/claim?project=site").statusCode()).isIn(400, 404);
+    assertThat(post("/api/projects/nope/domains/" + CUSTOM + "/claim").statusCode()).isEqualTo(404);
+    assertThat(post("/api/projects/site/domains/..%2Fx/claim").statusCode()).isIn(400, 404);
+  }
+
+  String operatorToken() throws Exception {
+    return Files.readString(node.operatorTokenFile()).strip();
   }
 
   HttpResponse<String> post(String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get() + path))
+            .header("Authorization", "Bearer " + operatorToken())
             .POST(HttpRequest.BodyPublishers.noBody())
             .build(),
         HttpResponse.BodyHandlers.ofString());

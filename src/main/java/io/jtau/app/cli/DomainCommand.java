@@ -51,13 +51,13 @@ public class DomainCommand implements Runnable {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
-    String query() {
-      return "?project=" + URLEncoder.encode(project, StandardCharsets.UTF_8);
+    String base() {
+      return "/api/projects/" + URLEncoder.encode(project, StandardCharsets.UTF_8) + "/domains";
     }
-  }
 
-  static String path(String fqdn) {
-    return "/api/domains/" + URLEncoder.encode(fqdn, StandardCharsets.UTF_8);
+    String path(String fqdn) {
+      return base() + "/" + URLEncoder.encode(fqdn, StandardCharsets.UTF_8);
+    }
   }
 
   /** {@code tau domain claim FQDN --project P}. */
@@ -75,8 +75,7 @@ public class DomainCommand implements Runnable {
     public Integer call() {
       try {
         JsonNode c =
-            NodeClient.locate(common.node, common.token)
-                .post(path(fqdn) + "/claim" + common.query());
+            NodeClient.locate(common.node, common.token).post(common.path(fqdn) + "/claim");
         if (common.json) {
           System.out.println(NodeClient.pretty(c));
           return 0;
@@ -117,8 +116,7 @@ public class DomainCommand implements Runnable {
     public Integer call() {
       try {
         JsonNode v =
-            NodeClient.locate(common.node, common.token)
-                .post(path(fqdn) + "/verify" + common.query());
+            NodeClient.locate(common.node, common.token).post(common.path(fqdn) + "/verify");
         if (common.json) {
           System.out.println(NodeClient.pretty(v));
         } else {
@@ -140,8 +138,7 @@ public class DomainCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        JsonNode l =
-            NodeClient.locate(common.node, common.token).get("/api/domains" + common.query());
+        JsonNode l = NodeClient.locate(common.node, common.token).get(common.base());
         if (common.json) {
           System.out.println(NodeClient.pretty(l));
           return 0;
@@ -173,7 +170,7 @@ public class DomainCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        NodeClient.locate(common.node, common.token).delete(path(fqdn) + common.query());
+        NodeClient.locate(common.node, common.token).delete(common.path(fqdn));
         System.out.println("released " + fqdn);
         return 0;
       } catch (NodeClient.NodeException e) {

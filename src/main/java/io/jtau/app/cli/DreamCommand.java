@@ -45,6 +45,14 @@ public class DreamCommand implements Callable<Integer> {
   int dnsPort;
 
   @Option(
+      names = "--https-port",
+      description =
+          "HTTPS port (SNI: inline certificates, else the node's self-signed one); 0 = any free"
+              + " port, -1 = no HTTPS (default).",
+      defaultValue = "-1")
+  int httpsPort;
+
+  @Option(
       names = "--branch",
       description =
           "Serve this branch only (a dev cloud with its own generated domains). Default: main,"
@@ -77,6 +85,7 @@ public class DreamCommand implements Callable<Integer> {
     System.setProperty("jtau.dream.enabled", "true");
     System.setProperty("jtau.dns.port", Integer.toString(dnsPort));
     System.setProperty("jtau.dns.bind", bind);
+    System.setProperty("jtau.tls.port", Integer.toString(httpsPort));
     if (samplesDir != null) {
       System.setProperty("jtau.dream.samples-dir", samplesDir.toAbsolutePath().toString());
     }

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.ZipFile;
@@ -25,19 +24,16 @@ public final class BundleCache implements Gateway.BundleFiles {
   private final ContentStore store;
   private final Path dir;
   private final Bundle.Limits limits;
-  private final Map<Cid, Bundle> open;
+  private final int maxOpen;
+  private final Map<Cid, Bundle> open = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentLinkedDeque<Cid> openOrder =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
 
   public BundleCache(ContentStore store, Path dir, int maxOpen, Bundle.Limits limits) {
     this.store = store;
     this.dir = dir;
     this.limits = limits;
-    this.open =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<Cid, Bundle> eldest) {
-            return size() > maxOpen;
-          }
-        };
+    this.maxOpen = maxOpen;
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -47,9 +43,7 @@ public final class BundleCache implements Gateway.BundleFiles {
 
   /** The bundle if it is already open. Never blocks on I/O. */
   public Optional<Bundle> cached(Cid cid) {
-    synchronized (open) {
-      return Optional.ofNullable(open.get(cid));
-    }
+    return Optional.ofNullable(open.get(cid));
   }
 
   /**
@@ -83,8 +77,15 @@ public final class BundleCache implements Gateway.BundleFiles {
       } catch (java.util.zip.ZipException e) {
         throw new IOException("website bundle " + cid + " is not a ZIP: " + e.getMessage(), e);
       }
-      synchronized (open) {
-        open.put(cid, b);
+      open.put(cid, b);
+      openOrder.addLast(cid);
+      // Oldest opened first out: a website that is deployed again is simply re-opened.
+      while (open.size() > maxOpen) {
+        Cid eldest = openOrder.pollFirst();
+        if (eldest == null) {
+          break;
+        }
+        open.remove(eldest);
       }
       return b;
     }
