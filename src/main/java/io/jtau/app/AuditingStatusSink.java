@@ -34,6 +34,11 @@ final class AuditingStatusSink implements StatusSink {
   }
 
   @Override
+  public void resources(ProjectKey key, List<io.jtau.model.ResourceStatus> resources) {
+    delegate.resources(key, resources);
+  }
+
+  @Override
   public void conditions(ProjectKey key, List<Condition> conditions) {
     List<Condition> clean = new ArrayList<>(conditions.size());
     for (Condition c : conditions) {

@@ -58,6 +58,11 @@ public final class CommitStatusSink implements StatusSink {
   }
 
   @Override
+  public void resources(ProjectKey key, List<io.jtau.model.ResourceStatus> resources) {
+    delegate.resources(key, resources);
+  }
+
+  @Override
   public void conditions(ProjectKey key, List<Condition> conditions) {
     delegate.conditions(key, conditions);
     if (!projects.exists(key.project())) {

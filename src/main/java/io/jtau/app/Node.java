@@ -22,9 +22,14 @@ import io.jtau.reconcile.ReconcileListener;
 import io.jtau.reconcile.SafetyPass;
 import io.jtau.reconcile.WorkQueue;
 import io.jtau.registry.XodusRegistry;
+import io.jtau.runtime.dns.DnsTxtResolver;
+import io.jtau.runtime.dns.DomainClaims;
+import io.jtau.runtime.dns.TxtResolver;
 import io.jtau.runtime.gateway.BundleCache;
 import io.jtau.runtime.gateway.Gateway;
 import io.jtau.runtime.gateway.ProjectLimiter;
+import io.jtau.runtime.gateway.SelfSigned;
+import io.jtau.runtime.gateway.SniKeyManager;
 import io.jtau.runtime.gateway.WebsiteServer;
 import io.jtau.runtime.kv.KvStore;
 import io.jtau.runtime.pubsub.Broker;
@@ -52,6 +57,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +71,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +107,12 @@ public class Node {
   private BundleCache bundles;
   private WebsiteServer websites;
   private DomainAuthority authority;
+  private DomainClaims claims;
+  private DnsService dns;
+  private SniKeyManager sni;
+  private ExecutorService dnsWorkers;
+  private ScheduledExecutorService domainTimer;
+  private volatile int dnsPort = -1;
   private ProjectLimiter limiter;
   private WasmRuntime wasm;
   private StatusStore status;
@@ -237,8 +250,44 @@ public class Node {
     websites =
         new WebsiteServer(
             bundles, store, Compression.available(), WebsiteServer.Settings.defaults());
-    authority = new DomainAuthority(config.fqdn(), generatedSuffix(), this::verifiedClaim);
-    gateway = new Gateway(authority, bundles);
+    claims =
+        new DomainClaims(
+            dataDir.resolve("domains"),
+            clock,
+            new SecureRandom(),
+            txtResolver(),
+            new DomainClaims.Settings(
+                Duration.ofHours(config.domains().graceHours()),
+                Duration.ofDays(config.domains().claimTtlDays())));
+    authority = new DomainAuthority(config.fqdn(), generatedSuffix(), claims::isVerified);
+    gateway = new Gateway(authority, bundles, this::routesChanged);
+    dns = new DnsService(config, () -> gateway.hosts(), clock);
+    dnsWorkers = Executors.newCachedThreadPool(named("dns"));
+    dnsPort = dns.start(dnsWorkers);
+    if (config.acme().enabled()) {
+      throw new IllegalStateException(
+          "jtau.acme.enabled=true: this node has no ACME client yet; use inline certificates"
+              + " (domain certificate.type: inline) or the node's self-signed certificate, and"
+              + " set jtau.acme.enabled=false");
+    }
+    sni = new SniKeyManager();
+    if (config.tls().port() >= 0) {
+      try {
+        sni.setDefault(
+            SelfSigned.loadOrCreate(
+                dataDir.resolve("tls"),
+                List.of(
+                    config.fqdn(), "*." + generatedSuffix(), "*.tau." + config.fqdn(), "localhost"),
+                List.of("127.0.0.1", "::1"),
+                new SecureRandom()));
+      } catch (IOException | java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(
+            "cannot make the node's TLS certificate: " + e.getMessage(), e);
+      }
+    }
+    domainTimer = Executors.newSingleThreadScheduledExecutor(named("domains"));
+    int every = Math.max(10, config.domains().reverifySeconds());
+    domainTimer.scheduleWithFixedDelay(this::reverifyDomains, every, every, TimeUnit.SECONDS);
     NodeConfig.Gateway gw = config.gateway();
     limiter =
         new ProjectLimiter(
@@ -314,7 +363,7 @@ public class Node {
             builds,
             this::prepare,
             gateway,
-            List.of(new WebsiteApplier(gateway, bundles), data),
+            List.of(new WebsiteApplier(gateway, bundles), new TlsApplier(sni, authority), data),
             new AuditingStatusSink(statusSink, redactor, audit, registry),
             clock,
             new ProjectReconciler.Settings(
@@ -623,8 +672,70 @@ public class Node {
     return limiter;
   }
 
-  private boolean verifiedClaim(String project, String host) {
-    return false;
+  private void routesChanged() {
+    DnsService d = dns;
+    if (d != null) {
+      d.rebuild();
+    }
+  }
+
+  private TxtResolver txtResolver() {
+    Optional<String> r = config.domains().resolver();
+    if (r.isPresent()) {
+      String[] hp = r.get().trim().split(":");
+      int port = hp.length > 1 ? Integer.parseInt(hp[1]) : 53;
+      return new DnsTxtResolver(new InetSocketAddress(hp[0], port));
+    }
+    try {
+      return new DnsTxtResolver();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot set up the system DNS resolver", e);
+    }
+  }
+
+  /** Re-verifies every domain claim; a name that starts or stops verifying moves at once. */
+  void reverifyDomains() {
+    try {
+      boolean changed =
+          claims.reverifyAll(
+              this::projectId, (project, fqdn) -> git.find(project, "config").isPresent());
+      if (changed) {
+        gateway.refresh();
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf("domain re-verification failed: %s", e.getMessage());
+    }
+  }
+
+  /** The id ({@code config.yaml} id) of a project from its current snapshot, or null. */
+  public String projectId(String project) {
+    for (String b : config.branches()) {
+      Optional<io.jtau.model.Snapshot> s = registry.current(new ProjectKey(project, b));
+      if (s.isPresent()) {
+        return s.get().config().id();
+      }
+    }
+    return null;
+  }
+
+  /** Server certificates chosen by SNI. */
+  public SniKeyManager sni() {
+    return sni;
+  }
+
+  /** Custom-domain claims. */
+  public DomainClaims claims() {
+    return claims;
+  }
+
+  /** The node's DNS (zones; port when enabled). */
+  public DnsService dns() {
+    return dns;
+  }
+
+  /** The bound DNS port, or -1 when DNS is off. */
+  public int dnsPort() {
+    return dnsPort;
   }
 
   public WasmRuntime wasm() {
@@ -703,6 +814,10 @@ public class Node {
       statusReporter.shutdownNow();
     }
     closeQuietly(projectStore);
+    domainTimer.shutdownNow();
+    closeQuietly(dns);
+    dnsWorkers.shutdownNow();
+    closeQuietly(claims);
     closeQuietly(wasm);
     closeQuietly(kv);
     closeQuietly(objects);

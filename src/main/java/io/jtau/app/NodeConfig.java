@@ -240,7 +240,7 @@ public interface NodeConfig {
     Optional<String> samplesDir();
 
     /** Sample projects to seed. */
-    @WithDefault("hello")
+    @WithDefault("hello,kv,chat")
     List<String> samples();
   }
 }

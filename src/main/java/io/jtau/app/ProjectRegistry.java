@@ -256,6 +256,11 @@ public final class ProjectRegistry implements AutoCloseable {
       throw new RegistrationException(
           "provider: '" + r.provider() + "' is not one of github, gitea, gitlab, generic", 400);
     }
+    String apiUrl = r.apiUrl() == null || r.apiUrl().isBlank() ? null : r.apiUrl().strip();
+    if (apiUrl != null && !apiUrl.startsWith("https://") && !apiUrl.startsWith("http://")) {
+      throw new RegistrationException("apiUrl: must be an http(s) URL", 400);
+    }
+    String hostApi = apiUrl != null ? apiUrl : settings.githubApiUrl();
     if (r.deployKey() != null) {
       RemoteMirror.parseKeys(r.deployKey().getBytes(StandardCharsets.UTF_8));
     }
@@ -331,22 +336,14 @@ public final class ProjectRegistry implements AutoCloseable {
         try {
           hostHookId =
               api.createGithubHook(
-                  settings.githubApiUrl(),
-                  fullname,
-                  token,
-                  hookUrl,
-                  new String(secret, StandardCharsets.US_ASCII));
+                  hostApi, fullname, token, hookUrl, new String(secret, StandardCharsets.US_ASCII));
           created = true;
           if (ssh && r.deployKey() == null) {
             if (generated == null) {
               generated = DeployKeys.generate(random, "jtau-" + name);
             }
             api.createGithubDeployKey(
-                settings.githubApiUrl(),
-                fullname,
-                token,
-                "jtau " + name,
-                generated.publicKeyLine());
+                hostApi, fullname, token, "jtau " + name, generated.publicKeyLine());
             kind = CredentialKind.DEPLOY_KEY;
             sealedCred =
                 nodeKey.seal(generated.openSshPrivateKey(), repo.purpose(name, "credential"));
@@ -373,10 +370,6 @@ public final class ProjectRegistry implements AutoCloseable {
               repoName, fullname, hookUrl, new String(secret, StandardCharsets.US_ASCII), created));
     }
     String branch = r.branch() == null || r.branch().isBlank() ? null : r.branch().strip();
-    String apiUrl = r.apiUrl() == null || r.apiUrl().isBlank() ? null : r.apiUrl().strip();
-    if (apiUrl != null && !apiUrl.startsWith("https://") && !apiUrl.startsWith("http://")) {
-      throw new RegistrationException("apiUrl: must be an http(s) URL", 400);
-    }
     RemoteProject p =
         new RemoteProject(name, branch, apiUrl, repos, r.allowedSigners(), clock.millis());
     if (!store.add(p)) {

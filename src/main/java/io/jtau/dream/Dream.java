@@ -143,6 +143,7 @@ public class Dream {
     doc.put("gitBase", base + "/git");
     doc.put("gatewayBase", base);
     doc.put("apiBase", base + "/api");
+    doc.put("dnsPort", node.dnsPort());
     doc.put("fqdn", node.config().fqdn());
     doc.put("branch", branch);
     doc.put("dataDir", node.dataDir().toString());

@@ -13,9 +13,9 @@ public interface StatusSink {
 
   /**
    * Replaces the per-resource statuses of a key (every resource it owns, in a stable order).
-   * Ignored by sinks that only track projects.
+   * Abstract on purpose: a decorating sink must forward it.
    */
-  default void resources(ProjectKey key, List<ResourceStatus> resources) {}
+  void resources(ProjectKey key, List<ResourceStatus> resources);
 
   /** Records an event (a plan step applied, a build, a failure) for a key. */
   void event(ProjectKey key, String type, String reason, String message);

@@ -14,10 +14,10 @@ import java.util.regex.Pattern;
 /**
  * Decides whether a user-given repository URL may be fetched (the server-side request forgery
  * guard). Only {@code https} and {@code ssh} (also written {@code git@host:path}) are accepted,
- * plus plain {@code http} to the node's own embedded Git server; control characters, user passwords
- * in the URL and local paths are refused. The host is resolved and every address must be public
- * unless the operator allows private networks. Stateless apart from its settings; thread-safe;
- * blocks on DNS.
+ * plus plain {@code http} to the node's own embedded Git server (and, when private networks are
+ * allowed, to a server on this machine's loopback); control characters, user passwords in the URL
+ * and local paths are refused. The host is resolved and every address must be public unless the
+ * operator allows private networks. Stateless apart from its settings; thread-safe; blocks on DNS.
  */
 public final class RepoUrlGuard {
 
@@ -95,7 +95,10 @@ public final class RepoUrlGuard {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     String host = uri.getHost();
     boolean own = isOwn(uri);
-    if (!scheme.equals("https") && !scheme.equals("ssh") && !(scheme.equals("http") && own)) {
+    boolean labHttp = scheme.equals("http") && !own && allowPrivate && allLoopback(host);
+    if (!scheme.equals("https")
+        && !scheme.equals("ssh")
+        && !(scheme.equals("http") && (own || labHttp))) {
       throw new RefusedUrlException(
           "repository URL scheme '"
               + (scheme.isEmpty() ? "(none)" : scheme)
@@ -138,6 +141,28 @@ public final class RepoUrlGuard {
       }
     }
     return uri.toString();
+  }
+
+  /** Lab setups (allow-private) may use plain http to a Git server on this machine only. */
+  private boolean allLoopback(String host) {
+    if (host == null) {
+      return false;
+    }
+    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    try {
+      InetAddress[] all = resolver.resolve(bare);
+      if (all.length == 0) {
+        return false;
+      }
+      for (InetAddress a : all) {
+        if (!a.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private boolean isOwn(URI uri) {

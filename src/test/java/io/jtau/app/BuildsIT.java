@@ -142,7 +142,8 @@ class BuildsIT {
     java.lang.reflect.Field out = io.jtau.app.cli.LogsCommand.class.getDeclaredField("out");
     out.setAccessible(true);
     out.set(logs, capture);
-    int code = cl.execute("-f", "--node", base(), job);
+    int code =
+        cl.execute("-f", "--node", base(), "--token", io.jtau.TestAuth.operatorToken(node), job);
 
     assertThat(code).isEqualTo(0);
     assertThat(result.get(60, TimeUnit.SECONDS)).isInstanceOf(Builder.Built.class);
@@ -163,14 +164,16 @@ class BuildsIT {
         sorted.get(sorted.size() - 1) / 1000.0);
 
     // The log is kept after the job ends: as text, and as SSE without follow.
-    Cli text = tau("logs", "--node", base(), job);
+    Cli text = tau("logs", "--node", base(), "--token", io.jtau.TestAuth.operatorToken(node), job);
     assertThat(text.code()).isEqualTo(0);
     assertThat(text.out())
         .contains("MARK 40 ")
         .contains("[step] step build: bash /src/.taubyte/build.sh");
     HttpResponse<String> sse =
         http.send(
-            HttpRequest.newBuilder(URI.create(base() + "/api/builds/" + job + "/logs"))
+            io.jtau.TestAuth.operator(
+                    HttpRequest.newBuilder(URI.create(base() + "/api/builds/" + job + "/logs")),
+                    node)
                 .header("Accept", "text/event-stream")
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -178,12 +181,22 @@ class BuildsIT {
         .contains("\"text\":\"MARK 1 ")
         .contains("{\"type\":\"end\",\"state\":\"succeeded\"}");
 
-    Cli list = tau("builds", "--node", base(), "--project", "logs-it");
+    Cli list =
+        tau(
+            "builds",
+            "--node",
+            base(),
+            "--token",
+            io.jtau.TestAuth.operatorToken(node),
+            "--project",
+            "logs-it");
     assertThat(list.code()).isEqualTo(0);
     assertThat(list.out()).contains(job).contains("succeeded").contains("function/f");
     HttpResponse<String> one =
         http.send(
-            HttpRequest.newBuilder(URI.create(base() + "/api/builds/" + job)).build(),
+            io.jtau.TestAuth.operator(
+                    HttpRequest.newBuilder(URI.create(base() + "/api/builds/" + job)), node)
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(one.body()).contains("\"state\":\"succeeded\"").contains("\"attempts\":1");
   }
@@ -198,30 +211,56 @@ class BuildsIT {
         .atMost(Duration.ofSeconds(30))
         .until(() -> node.buildJobs().log(job).orElseThrow().raw().contains("up"));
 
-    Cli retryRunning = tau("build", "retry", "--node", base(), job);
+    Cli retryRunning =
+        tau(
+            "build",
+            "retry",
+            "--node",
+            base(),
+            "--token",
+            io.jtau.TestAuth.operatorToken(node),
+            job);
     assertThat(retryRunning.code()).isEqualTo(1);
 
-    Cli cancel = tau("build", "cancel", "--node", base(), job);
+    Cli cancel =
+        tau(
+            "build",
+            "cancel",
+            "--node",
+            base(),
+            "--token",
+            io.jtau.TestAuth.operatorToken(node),
+            job);
     assertThat(cancel.code()).isEqualTo(0);
     Builder.Result r = result.get(30, TimeUnit.SECONDS);
     assertThat(((Builder.Failed) r).message()).contains("cancelled").contains(job);
     assertThat(node.buildJobs().get(job).orElseThrow().state())
         .isEqualTo(BuildJobs.State.CANCELLED);
 
-    Cli retry = tau("build", "retry", "--node", base(), job);
+    Cli retry =
+        tau(
+            "build",
+            "retry",
+            "--node",
+            base(),
+            "--token",
+            io.jtau.TestAuth.operatorToken(node),
+            job);
     assertThat(retry.code()).isEqualTo(0);
     assertThat(retry.out()).contains(job).contains("(attempt 2)");
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> node.buildJobs().get(job).orElseThrow().state() == BuildJobs.State.RUNNING);
-    tau("build", "cancel", "--node", base(), job);
+    tau("build", "cancel", "--node", base(), "--token", io.jtau.TestAuth.operatorToken(node), job);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> node.buildJobs().get(job).orElseThrow().state() == BuildJobs.State.CANCELLED);
 
     HttpResponse<String> missing =
         http.send(
-            HttpRequest.newBuilder(URI.create(base() + "/api/builds/b-nothing")).build(),
+            io.jtau.TestAuth.operator(
+                    HttpRequest.newBuilder(URI.create(base() + "/api/builds/b-nothing")), node)
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(missing.statusCode()).isEqualTo(404);
   }

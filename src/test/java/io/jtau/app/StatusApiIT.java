@@ -30,7 +30,9 @@ class StatusApiIT {
   String get(String path) throws Exception {
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get() + path))
+            io.jtau.TestAuth.operator(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get() + path)),
+                    node)
                 .timeout(Duration.ofSeconds(10))
                 .build(),
             HttpResponse.BodyHandlers.ofString());

@@ -61,6 +61,9 @@ class ProjectReconcilerTest {
           public void conditions(ProjectKey k, List<Condition> conditions) {}
 
           @Override
+          public void resources(ProjectKey k, List<io.jtau.model.ResourceStatus> resources) {}
+
+          @Override
           public void event(ProjectKey k, String type, String reason, String message) {
             events.add(reason + ": " + message);
           }

@@ -66,6 +66,9 @@ final class ReconcileFixture implements AutoCloseable {
           public void conditions(ProjectKey key, List<Condition> conditions) {}
 
           @Override
+          public void resources(ProjectKey k, List<io.jtau.model.ResourceStatus> resources) {}
+
+          @Override
           public void event(ProjectKey key, String type, String reason, String message) {}
         };
     reconciler =

@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -15,22 +18,22 @@ import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.TreeFormatter;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
-/** Writes commits straight into a bare test repository (flat trees, optional gitlinks, signing). */
-final class TestCommits {
+/** Writes commits straight into a bare test repository (nested paths, gitlinks, signing). */
+public final class TestCommits {
 
   private TestCommits() {}
 
-  static Repository bare(Path dir) throws IOException {
+  public static Repository bare(Path dir) throws IOException {
     Repository r = new FileRepositoryBuilder().setGitDir(dir.toFile()).build();
     r.create(true);
     return r;
   }
 
   /** Commits {@code files} (name → content; a value "gitlink:<sha>" makes a submodule entry). */
-  static ObjectId commit(Repository repo, String branch, Map<String, String> files, String message)
+  public static ObjectId commit(
+      Repository repo, String branch, Map<String, String> files, String message)
       throws IOException {
     return commit(repo, branch, files, message, null, true);
   }
@@ -39,7 +42,7 @@ final class TestCommits {
    * Commits with an optional signer (payload → armored signature); {@code onTop} false makes a
    * commit with no parent (a force-push rewrite).
    */
-  static ObjectId commit(
+  public static ObjectId commit(
       Repository repo,
       String branch,
       Map<String, String> files,
@@ -48,17 +51,22 @@ final class TestCommits {
       boolean onTop)
       throws IOException {
     try (ObjectInserter ins = repo.newObjectInserter()) {
-      TreeFormatter tree = new TreeFormatter();
+      DirCache index = DirCache.newInCore();
+      DirCacheBuilder builder = index.builder();
       for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
+        DirCacheEntry e = new DirCacheEntry(f.getKey());
         if (f.getValue().startsWith("gitlink:")) {
-          tree.append(f.getKey(), FileMode.GITLINK, ObjectId.fromString(f.getValue().substring(8)));
+          e.setFileMode(FileMode.GITLINK);
+          e.setObjectId(ObjectId.fromString(f.getValue().substring(8)));
         } else {
-          ObjectId blob =
-              ins.insert(Constants.OBJ_BLOB, f.getValue().getBytes(StandardCharsets.UTF_8));
-          tree.append(f.getKey(), FileMode.REGULAR_FILE, blob);
+          e.setFileMode(FileMode.REGULAR_FILE);
+          e.setObjectId(
+              ins.insert(Constants.OBJ_BLOB, f.getValue().getBytes(StandardCharsets.UTF_8)));
         }
+        builder.add(e);
       }
-      ObjectId treeId = ins.insert(tree);
+      builder.finish();
+      ObjectId treeId = index.writeTree(ins);
       CommitBuilder cb = new CommitBuilder();
       cb.setTreeId(treeId);
       PersonIdent who = new PersonIdent("Test", "test@example.com", 1_700_000_000_000L, 0);
@@ -84,7 +92,7 @@ final class TestCommits {
   }
 
   /** Points {@code branch} at an existing commit (a force-push). */
-  static void forcePush(Repository repo, String branch, ObjectId commit) throws IOException {
+  public static void forcePush(Repository repo, String branch, ObjectId commit) throws IOException {
     RefUpdate u = repo.updateRef(Constants.R_HEADS + branch);
     u.setNewObjectId(commit);
     u.setForceUpdate(true);

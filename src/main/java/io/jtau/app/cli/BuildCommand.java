@@ -32,12 +32,17 @@ public class BuildCommand implements Runnable {
     @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
     String node;
 
+    @Option(
+        names = "--token",
+        description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
+    String token;
+
     abstract String verb();
 
     @Override
     public Integer call() {
       try {
-        JsonNode j = NodeClient.locate(node).post("/api/builds/" + job + "/" + verb());
+        JsonNode j = NodeClient.locate(node, token).post("/api/builds/" + job + "/" + verb());
         System.out.println(
             j.path("id").asText()
                 + " "

@@ -24,13 +24,18 @@ public class BuildsCommand implements Callable<Integer> {
   @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
   String node;
 
+  @Option(
+      names = "--token",
+      description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
+  String token;
+
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
   @Override
   public Integer call() {
     try {
-      NodeClient c = NodeClient.locate(node);
+      NodeClient c = NodeClient.locate(node, token);
       JsonNode list =
           c.get(
               "/api/builds"

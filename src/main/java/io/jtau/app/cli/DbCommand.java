@@ -52,6 +52,11 @@ public class DbCommand implements Callable<Integer> {
   @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
   String node;
 
+  @Option(
+      names = "--token",
+      description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
+  String token;
+
   @Override
   public Integer call() {
     try {
@@ -65,24 +70,24 @@ public class DbCommand implements Callable<Integer> {
           }
           byte[] v =
               value.equals("-") ? System.in.readAllBytes() : value.getBytes(StandardCharsets.UTF_8);
-          NodeClient.locate(node).raw("PUT", base + "/" + enc(key) + query, v);
+          NodeClient.locate(node, token).raw("PUT", base + "/" + enc(key) + query, v);
           return 0;
         }
         case "get" -> {
           requireKey();
-          byte[] v = NodeClient.locate(node).raw("GET", base + "/" + enc(key) + query, null);
+          byte[] v = NodeClient.locate(node, token).raw("GET", base + "/" + enc(key) + query, null);
           System.out.write(v);
           System.out.flush();
           return 0;
         }
         case "delete" -> {
           requireKey();
-          NodeClient.locate(node).raw("DELETE", base + "/" + enc(key) + query, null);
+          NodeClient.locate(node, token).raw("DELETE", base + "/" + enc(key) + query, null);
           return 0;
         }
         case "list" -> {
           String q = "?prefix=" + enc(key == null ? "" : key) + query.replace('?', '&');
-          JsonNode r = NodeClient.locate(node).get(base + q);
+          JsonNode r = NodeClient.locate(node, token).get(base + q);
           for (JsonNode k : r.path("keys")) {
             System.out.println(k.asText());
           }

@@ -37,6 +37,14 @@ public class DreamCommand implements Callable<Integer> {
   String fqdn;
 
   @Option(
+      names = "--dns-port",
+      description =
+          "UDP and TCP port of the cloud's authoritative DNS; 0 = any free port (written to"
+              + " dream.json as dnsPort), -1 = no DNS.",
+      defaultValue = "0")
+  int dnsPort;
+
+  @Option(
       names = "--branch",
       description =
           "Serve this branch only (a dev cloud with its own generated domains). Default: main,"
@@ -67,6 +75,8 @@ public class DreamCommand implements Callable<Integer> {
     }
     System.setProperty("jtau.dev-mode", "true");
     System.setProperty("jtau.dream.enabled", "true");
+    System.setProperty("jtau.dns.port", Integer.toString(dnsPort));
+    System.setProperty("jtau.dns.bind", bind);
     if (samplesDir != null) {
       System.setProperty("jtau.dream.samples-dir", samplesDir.toAbsolutePath().toString());
     }

@@ -35,12 +35,17 @@ public class LogsCommand implements Callable<Integer> {
   @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
   String node;
 
+  @Option(
+      names = "--token",
+      description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
+  String token;
+
   PrintStream out = System.out;
 
   @Override
   public Integer call() {
     try {
-      NodeClient c = NodeClient.locate(node);
+      NodeClient c = NodeClient.locate(node, token);
       if (!follow) {
         out.print(c.text("/api/builds/" + job + "/logs"));
         out.flush();

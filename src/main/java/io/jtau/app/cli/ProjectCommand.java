@@ -104,6 +104,11 @@ public class ProjectCommand implements Runnable {
     @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
     String node;
 
+    @Option(
+        names = "--token",
+        description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
+    String token;
+
     @Override
     public Integer call() {
       ObjectNode body = JSON.createObjectNode();
@@ -142,7 +147,7 @@ public class ProjectCommand implements Runnable {
         return 1;
       }
       try {
-        JsonNode r = NodeClient.locate(node).post(API, body);
+        JsonNode r = NodeClient.locate(node, token).post(API, body);
         System.out.println("registered " + r.path("name").asText());
         for (JsonNode n : r.path("notes")) {
           System.out.println("  " + n.asText());
@@ -201,10 +206,15 @@ public class ProjectCommand implements Runnable {
     @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
     String node;
 
+    @Option(
+        names = "--token",
+        description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
+    String token;
+
     @Override
     public Integer call() {
       try {
-        JsonNode list = NodeClient.locate(node).get(API);
+        JsonNode list = NodeClient.locate(node, token).get(API);
         if (json) {
           System.out.println(NodeClient.pretty(list));
           return 0;
@@ -251,10 +261,15 @@ public class ProjectCommand implements Runnable {
     @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
     String node;
 
+    @Option(
+        names = "--token",
+        description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
+    String token;
+
     @Override
     public Integer call() {
       try {
-        NodeClient.locate(node).delete(API + "/" + name);
+        NodeClient.locate(node, token).delete(API + "/" + name);
         System.out.println("removed " + name);
         return 0;
       } catch (NodeClient.NodeException e) {

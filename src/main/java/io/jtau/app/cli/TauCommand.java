@@ -30,7 +30,8 @@ import picocli.CommandLine.Command;
       BuildCommand.class,
       LogsCommand.class,
       DbCommand.class,
-      ProjectCommand.class
+      ProjectCommand.class,
+      DomainCommand.class
     })
 public class TauCommand implements Runnable {
 

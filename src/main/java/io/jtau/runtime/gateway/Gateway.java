@@ -79,6 +79,7 @@ public final class Gateway implements RuntimeDriver<Route> {
 
   private final HostAuthority authority;
   private final BundleFiles files;
+  private final Runnable onChange;
   private final Map<ProjectKey, Desired> desired = new LinkedHashMap<>();
   private final Map<String, ProjectKey> hostOwners = new HashMap<>();
   private volatile Map<ProjectKey, List<String>> conflicts = Map.of();
@@ -91,8 +92,17 @@ public final class Gateway implements RuntimeDriver<Route> {
   }
 
   public Gateway(HostAuthority authority, BundleFiles files) {
+    this(authority, files, () -> {});
+  }
+
+  /**
+   * @param onChange called (under the gateway's lock) after every rebuild of the table, e.g. to
+   *     rebuild DNS zones from {@link #hosts()}
+   */
+  public Gateway(HostAuthority authority, BundleFiles files, Runnable onChange) {
     this.authority = authority;
     this.files = files;
+    this.onChange = onChange;
   }
 
   /** The function routes last applied for the key (what the reconciler asked for). */
@@ -210,6 +220,7 @@ public final class Gateway implements RuntimeDriver<Route> {
     conflicts = Map.copyOf(frozen);
     appliedFunctions = Map.copyOf(applied);
     table = Map.copyOf(next);
+    onChange.run();
   }
 
   private static List<Route> sorted(Set<Route> routes) {

@@ -1,0 +1,17 @@
+;; Answers the last chat message (key "last" of database "chatlog"), or nothing yet.
+(module
+  (import "taubyte/sdk" "eventHttpWrite" (func $write (param i32 i32 i32 i32) (result i32)))
+  (import "taubyte/sdk" "newDatabase" (func $newDatabase (param i32 i32 i32) (result i32)))
+  (import "taubyte/sdk" "databaseGetSize" (func $getSize (param i32 i32 i32 i32) (result i32)))
+  (import "taubyte/sdk" "databaseGet" (func $get (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 2)
+  (data (i32.const 16) "chatlog")
+  (data (i32.const 32) "last")
+  (func (export "last") (param $ev i32) (result i32)
+    (if (call $newDatabase (i32.const 16) (i32.const 7) (i32.const 68)) (then (return (i32.const 1))))
+    (if (call $getSize (i32.load (i32.const 68)) (i32.const 32) (i32.const 4) (i32.const 64))
+      (then (return (i32.const 0))))
+    (if (i32.gt_u (i32.load (i32.const 64)) (i32.const 65536)) (then (return (i32.const 1))))
+    (drop (call $get (i32.load (i32.const 68)) (i32.const 32) (i32.const 4) (i32.const 4096)))
+    (drop (call $write (local.get $ev) (i32.const 4096) (i32.load (i32.const 64)) (i32.const 8)))
+    (i32.const 0)))

@@ -1,0 +1,16 @@
+;; Runs for each message on "chat": stores its data under key "last" of database "chatlog".
+(module
+  (import "taubyte/sdk" "getMessageDataSize" (func $dataSize (param i32 i32) (result i32)))
+  (import "taubyte/sdk" "getMessageData" (func $data (param i32 i32) (result i32)))
+  (import "taubyte/sdk" "newDatabase" (func $newDatabase (param i32 i32 i32) (result i32)))
+  (import "taubyte/sdk" "databasePut" (func $put (param i32 i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 2)
+  (data (i32.const 16) "chatlog")
+  (data (i32.const 32) "last")
+  (func (export "onmessage") (param $ev i32) (result i32)
+    (if (call $dataSize (local.get $ev) (i32.const 64)) (then (return (i32.const 1))))
+    (if (i32.gt_u (i32.load (i32.const 64)) (i32.const 65536)) (then (return (i32.const 1))))
+    (drop (call $data (local.get $ev) (i32.const 4096)))
+    (if (call $newDatabase (i32.const 16) (i32.const 7) (i32.const 68)) (then (return (i32.const 1))))
+    (drop (call $put (i32.load (i32.const 68)) (i32.const 32) (i32.const 4) (i32.const 4096) (i32.load (i32.const 64))))
+    (i32.const 0)))

@@ -1,0 +1,185 @@
+package io.jtau.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tau domain claim|verify|list|release}: prove a custom domain before it serves. */
+@Command(
+    name = "domain",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Custom domains. A project's custom domain serves only after it is claimed and a TXT record"
+          + " holding the claim's token is found at _jtau.<fqdn> (or <first 8 characters of the"
+          + " project id>.<fqdn>). Generated domains (<label>.g.<cloud fqdn>) need no claim.",
+    },
+    subcommands = {
+      DomainCommand.Claim.class,
+      DomainCommand.Verify.class,
+      DomainCommand.ListClaims.class,
+      DomainCommand.Release.class
+    })
+public class DomainCommand implements Runnable {
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Options every subcommand takes. */
+  static class Common {
+    @Option(
+        names = {"--project", "-p"},
+        required = true,
+        description = "The project that claims the name.")
+    String project;
+
+    @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
+    String node;
+
+    @Option(
+        names = "--token",
+        description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
+    String token;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    String query() {
+      return "?project=" + URLEncoder.encode(project, StandardCharsets.UTF_8);
+    }
+  }
+
+  static String path(String fqdn) {
+    return "/api/domains/" + URLEncoder.encode(fqdn, StandardCharsets.UTF_8);
+  }
+
+  /** {@code tau domain claim FQDN --project P}. */
+  @Command(
+      name = "claim",
+      mixinStandardHelpOptions = true,
+      description = "Claim FQDN for a project; prints the TXT record to create.")
+  static class Claim implements Callable<Integer> {
+    @Parameters(index = "0", description = "The domain name, e.g. www.example.com.")
+    String fqdn;
+
+    @picocli.CommandLine.Mixin Common common;
+
+    @Override
+    public Integer call() {
+      try {
+        JsonNode c =
+            NodeClient.locate(common.node, common.token)
+                .post(path(fqdn) + "/claim" + common.query());
+        if (common.json) {
+          System.out.println(NodeClient.pretty(c));
+          return 0;
+        }
+        System.out.println(
+            "claimed " + c.path("fqdn").asText() + " for project " + c.path("project").asText());
+        System.out.println(
+            "create this TXT record, then run: tau domain verify "
+                + fqdn
+                + " --project "
+                + common.project);
+        JsonNode names = c.path("txtNames");
+        System.out.println(
+            "  " + names.path(0).asText() + ".  TXT  \"" + c.path("token").asText() + "\"");
+        for (int i = 1; i < names.size(); i++) {
+          System.out.println("  (or at " + names.path(i).asText() + ")");
+        }
+        return 0;
+      } catch (NodeClient.NodeException e) {
+        System.err.println("tau domain claim: " + e.getMessage());
+        return e.exitCode;
+      }
+    }
+  }
+
+  /** {@code tau domain verify FQDN --project P}. */
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description = "Check the TXT record of a claim now; exit 0 when verified, 1 when not.")
+  static class Verify implements Callable<Integer> {
+    @Parameters(index = "0", description = "The claimed domain name.")
+    String fqdn;
+
+    @picocli.CommandLine.Mixin Common common;
+
+    @Override
+    public Integer call() {
+      try {
+        JsonNode v =
+            NodeClient.locate(common.node, common.token)
+                .post(path(fqdn) + "/verify" + common.query());
+        if (common.json) {
+          System.out.println(NodeClient.pretty(v));
+        } else {
+          System.out.println(v.path("message").asText());
+        }
+        return v.path("verified").asBoolean() ? 0 : 1;
+      } catch (NodeClient.NodeException e) {
+        System.err.println("tau domain verify: " + e.getMessage());
+        return e.exitCode;
+      }
+    }
+  }
+
+  /** {@code tau domain list --project P}. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List a project's claims.")
+  static class ListClaims implements Callable<Integer> {
+    @picocli.CommandLine.Mixin Common common;
+
+    @Override
+    public Integer call() {
+      try {
+        JsonNode l =
+            NodeClient.locate(common.node, common.token).get("/api/domains" + common.query());
+        if (common.json) {
+          System.out.println(NodeClient.pretty(l));
+          return 0;
+        }
+        for (JsonNode c : l) {
+          System.out.printf(
+              "%-40s %s%n",
+              c.path("fqdn").asText(), c.path("verified").asBoolean() ? "verified" : "unverified");
+        }
+        return 0;
+      } catch (NodeClient.NodeException e) {
+        System.err.println("tau domain list: " + e.getMessage());
+        return e.exitCode;
+      }
+    }
+  }
+
+  /** {@code tau domain release FQDN --project P}. */
+  @Command(
+      name = "release",
+      mixinStandardHelpOptions = true,
+      description = "Drop a claim; the name stops serving for the project at once.")
+  static class Release implements Callable<Integer> {
+    @Parameters(index = "0", description = "The claimed domain name.")
+    String fqdn;
+
+    @picocli.CommandLine.Mixin Common common;
+
+    @Override
+    public Integer call() {
+      try {
+        NodeClient.locate(common.node, common.token).delete(path(fqdn) + common.query());
+        System.out.println("released " + fqdn);
+        return 0;
+      } catch (NodeClient.NodeException e) {
+        System.err.println("tau domain release: " + e.getMessage());
+        return e.exitCode;
+      }
+    }
+  }
+}
