@@ -375,21 +375,21 @@ final class JsEngine {
         bindings,
         "storageGet",
         List.of(String.class, String.class, Integer.class),
-        (x, a) -> text(storage(x, a, false).read(String.valueOf(a.get(1)), integer(a.get(2)))));
+        (x, a) -> text(storage(x, a, true).read(String.valueOf(a.get(1)), integer(a.get(2)))));
     add(
         b,
         bindings,
         "storageVersions",
         List.of(String.class, String.class),
-        (x, a) -> storage(x, a, false).versions(String.valueOf(a.get(1))));
-    add(b, bindings, "storageList", List.of(String.class), (x, a) -> storage(x, a, false).files());
+        (x, a) -> storage(x, a, true).versions(String.valueOf(a.get(1))));
+    add(b, bindings, "storageList", List.of(String.class), (x, a) -> storage(x, a, true).files());
     add(
         b,
         bindings,
         "storageDelete",
         List.of(String.class, String.class, Integer.class, Boolean.class),
         (x, a) -> {
-          storage(x, a, false).delete(String.valueOf(a.get(1)), integer(a.get(2)), bool(a.get(3)));
+          storage(x, a, true).delete(String.valueOf(a.get(1)), integer(a.get(2)), bool(a.get(3)));
           return null;
         });
     add(
