@@ -546,6 +546,7 @@ public class Node {
             k -> {
               if (queue != null) {
                 queue.enqueue(k);
+                projects.onSecret(redactor::register);
               }
             },
             name -> git.find(name, "config").isPresent());

@@ -327,7 +327,8 @@ public final class ProjectRegistry implements AutoCloseable {
       } else if (token != null) {
         kind = CredentialKind.TOKEN;
         sealedCred =
-            nodeKey.seal(token.getBytes(StandardCharsets.UTF_8), repo.purpose(name, "credential"));
+            nodeKey.seal(
+                seen(token).getBytes(StandardCharsets.UTF_8), repo.purpose(name, "credential"));
       }
       String hookUrl = hookUrl(provider, hookId);
       long hostHookId = 0;
@@ -476,15 +477,42 @@ public final class ProjectRegistry implements AutoCloseable {
     return l == null ? Optional.empty() : l.spec().first(role);
   }
 
+  private volatile java.util.function.Consumer<String> secretSeen = secret -> {};
+
+  /**
+   * Tells {@code sink} every repository token and hook secret this registry seals or opens, so the
+   * node's log redactor can hide them everywhere.
+   */
+  void onSecret(java.util.function.Consumer<String> sink) {
+    this.secretSeen = sink;
+  }
+
+  private byte[] seenBytes(byte[] secret) {
+    seen(new String(secret, StandardCharsets.UTF_8));
+    return secret;
+  }
+
+  private String seen(String secret) {
+    if (secret != null && secret.length() >= 8) {
+      try {
+        secretSeen.accept(secret);
+      } catch (RuntimeException e) {
+        // The redactor's table is full: the secret is still sealed at rest.
+      }
+    }
+    return secret;
+  }
+
   /** The token of a repository, opened for one use; empty when it has none. */
   Optional<String> token(String project, Repo repo) {
     if (repo.credentialKind() != CredentialKind.TOKEN || repo.sealedCredential() == null) {
       return Optional.empty();
     }
     return Optional.of(
-        new String(
-            nodeKey.open(repo.sealedCredential(), repo.purpose(project, "credential")),
-            StandardCharsets.UTF_8));
+        seen(
+            new String(
+                nodeKey.open(repo.sealedCredential(), repo.purpose(project, "credential")),
+                StandardCharsets.UTF_8)));
   }
 
   /** The REST API base of a repository's host, for statuses. */
@@ -599,7 +627,7 @@ public final class ProjectRegistry implements AutoCloseable {
               p.name(),
               r.name(),
               r.provider(),
-              nodeKey.open(r.sealedHookSecret(), r.purpose(p.name(), "hook"))));
+              seenBytes(nodeKey.open(r.sealedHookSecret(), r.purpose(p.name(), "hook")))));
     }
     live.put(p.name(), new Live(p, mirrors, sources));
     for (Repo r : p.repos()) {
@@ -636,7 +664,7 @@ public final class ProjectRegistry implements AutoCloseable {
                 case GITLAB -> "oauth2";
                 default -> "jtau";
               },
-              new String(plain, StandardCharsets.UTF_8).toCharArray());
+              seen(new String(plain, StandardCharsets.UTF_8)).toCharArray());
       case DEPLOY_KEY -> new Credentials.DeployKey(plain);
     };
   }

@@ -164,7 +164,8 @@ public class ProjectsResource {
   }
 
   private void requireProject(String project) {
-    if (!GitRepositories.validName(project) || node.git().find(project, "config").isEmpty()) {
+    if (!GitRepositories.validName(project)
+        || (node.git().find(project, "config").isEmpty() && !node.projects().exists(project))) {
       throw new NotFoundException("no project " + project);
     }
   }
@@ -172,8 +173,12 @@ public class ProjectsResource {
   private List<String> projects() {
     TreeSet<String> names = new TreeSet<>();
     for (String[] r : node.git().list()) {
-      names.add(r[0]);
+      if (r[1].equals("config")) {
+        names.add(r[0]);
+      }
     }
+    // Projects registered from remote repositories (tau project add) are projects too.
+    names.addAll(node.projects().names());
     return List.copyOf(names);
   }
 

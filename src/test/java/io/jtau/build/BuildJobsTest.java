@@ -154,6 +154,10 @@ class BuildJobsTest {
     BuildJobs.Job done = jobs.get(s.jobId()).orElseThrow();
     assertThat(done.artifact()).isEqualTo(cid.value());
     assertThat(jobs.log(s.jobId()).orElseThrow().raw()).isEqualTo("second try works\n");
+    // The end listener runs after the attempt's future completes: wait for it, don't race it.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> ended.size() >= 2);
     assertThat(ended).extracting(BuildJobs.Job::attempts).containsExactly(1, 2);
   }
 
