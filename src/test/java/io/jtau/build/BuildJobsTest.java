@@ -60,9 +60,12 @@ class BuildJobsTest {
   }
 
   @AfterEach
-  void close() {
+  void close() throws InterruptedException {
     jobs.close();
     executor.shutdownNow();
+    // A job may still be storing its log when the test ends: let it finish before the store
+    // closes.
+    executor.awaitTermination(30, TimeUnit.SECONDS);
     store.close();
   }
 
