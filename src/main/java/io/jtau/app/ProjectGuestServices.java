@@ -45,6 +45,22 @@ final class ProjectGuestServices implements GuestServices {
   }
 
   @Override
+  public Optional<io.jtau.runtime.wasm.FileStorage> storage(
+      Invocation inv, String name, boolean create) {
+    if (!mine(inv)) {
+      return Optional.empty();
+    }
+    try {
+      // Storages are declared in the config: "create" cannot make one that is not.
+      return data.storage(key, inv.application(), name)
+          .filter(ref -> "object".equals(ref.resource().type()))
+          .map(ref -> new ObjectFileStorage(data.objects(), ref));
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
   public Optional<KeyValueStore> globals(Invocation inv) {
     if (!mine(inv)) {
       return Optional.empty();
