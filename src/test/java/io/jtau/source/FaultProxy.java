@@ -47,8 +47,8 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   /**
-   * Switches mode and cuts open connections; REFUSE closes the listening socket, leaving it
-   * re-binds the same port.
+   * Switches mode and cuts open connections. REFUSE and RESET both end every new connection with a
+   * reset at once; STALL accepts and never answers.
    */
   public synchronized void mode(Mode m) throws IOException {
     Mode before = mode;
@@ -58,14 +58,8 @@ public final class FaultProxy implements AutoCloseable {
       s.close();
     }
     open.clear();
-    if (m == Mode.REFUSE && before != Mode.REFUSE) {
-      listener.close();
-    } else if (m != Mode.REFUSE && before == Mode.REFUSE) {
-      ServerSocket s = new ServerSocket();
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-      listen(s);
-    }
+    // REFUSE keeps the port bound (a closed port could be handed to another socket of the test
+    // run meanwhile) and resets every connection as soon as it is accepted, before any byte.
   }
 
   private void listen(ServerSocket s) {
@@ -94,7 +88,7 @@ public final class FaultProxy implements AutoCloseable {
       case STALL -> {
         // Accepted and never answered: the caller's read timeout must fire.
       }
-      case RESET -> {
+      case RESET, REFUSE -> {
         client.setSoLinger(true, 0);
         client.close();
       }
