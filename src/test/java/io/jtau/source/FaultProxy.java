@@ -94,7 +94,8 @@ public final class FaultProxy implements AutoCloseable {
       case STALL -> {
         // Accepted and never answered: the caller's read timeout must fire.
       }
-      case RESET -> {
+      case RESET, REFUSE -> {
+        // REFUSE: a connection accepted in the instant before the listener closed is cut too.
         client.setSoLinger(true, 0);
         client.close();
       }
