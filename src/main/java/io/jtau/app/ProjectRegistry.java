@@ -635,6 +635,11 @@ public final class ProjectRegistry implements AutoCloseable {
       int depth = policy == null ? 1 : 50;
       sync.track(p.name() + "/" + r.name(), () -> fetch(p, r, m, depth));
     }
+    // After a restart the mirrors already hold their commits, so no fetch will "move" a branch:
+    // ask for one reconcile of each key so the project serves again without waiting for a push.
+    for (String b : branchMap(p).values()) {
+      enqueue.accept(new ProjectKey(p.name(), b));
+    }
   }
 
   private RemoteMirror.Outcome fetch(RemoteProject p, Repo r, RemoteMirror m, int depth)

@@ -51,7 +51,6 @@ public final class FaultProxy implements AutoCloseable {
    * reset at once; STALL accepts and never answers.
    */
   public synchronized void mode(Mode m) throws IOException {
-    Mode before = mode;
     mode = m;
     // Pooled keep-alive connections would bypass the new mode: cut them.
     for (Socket s : open) {

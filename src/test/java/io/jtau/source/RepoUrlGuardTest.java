@@ -200,6 +200,21 @@ class RepoUrlGuardTest {
             "https://127.0.0.1:8443/x.git",
             "ok https://127.0.0.1:8443/x.git"),
         Arguments.of(
+            "lab allows http to loopback",
+            LAB,
+            "http://127.0.0.1:9000/x.git",
+            "ok http://127.0.0.1:9000/x.git"),
+        Arguments.of(
+            "lab refuses http to metadata",
+            LAB,
+            "http://169.254.169.254/latest/meta-data",
+            "refused: repository URL scheme 'http' is not allowed: use https:// or ssh://"),
+        Arguments.of(
+            "lab refuses http to a private LAN",
+            LAB,
+            "http://10.1.2.3/x.git",
+            "refused: repository URL scheme 'http' is not allowed: use https:// or ssh://"),
+        Arguments.of(
             "lab still refuses file",
             LAB,
             "file:///etc",
