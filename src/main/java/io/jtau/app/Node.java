@@ -401,7 +401,14 @@ public class Node {
           if (result instanceof ReconcileResult.Done) {
             trackAppliedAge(key);
           }
-          if (!(result instanceof ReconcileResult.Done d && !d.changed())) {
+          boolean quiet =
+              (result instanceof ReconcileResult.Done d && !d.changed())
+                  // A branch the project does not have (master next to main) is re-checked
+                  // every minute: worth a debug line, not an info line each time.
+                  || (result instanceof ReconcileResult.Waiting w && w.reason().equals("NoCommit"));
+          if (quiet) {
+            LOG.debugf("reconciled %s in %.1f ms: %s", key, nanos / 1e6, summary(result));
+          } else {
             LOG.infof("reconciled %s in %.1f ms: %s", key, nanos / 1e6, summary(result));
           }
         };
