@@ -644,6 +644,26 @@ public class Node {
     return data;
   }
 
+  /**
+   * The URLs a key serves on this node's HTTP port: every function route of its current snapshot
+   * and every website path the gateway serves for it. Sorted.
+   */
+  public List<String> urls(ProjectKey key, int httpPort) {
+    java.util.TreeSet<String> out = new java.util.TreeSet<>();
+    registry
+        .current(key)
+        .ifPresent(
+            snap ->
+                ProjectReconciler.desiredRoutes(key, snap)
+                    .forEach(r -> out.add("http://" + r.host() + ":" + httpPort + r.path())));
+    for (io.jtau.model.WebsiteRoute w : gateway.websites(key)) {
+      for (String path : w.paths()) {
+        out.add("http://" + w.host() + ":" + httpPort + path);
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** Asks for a reconcile of every branch this node serves for the project. */
   public void enqueueAllBranches(String project) {
     for (String b : config.branches()) {

@@ -218,10 +218,6 @@ public class ProjectsResource {
   }
 
   List<String> urls(ProjectKey key, Snapshot s) {
-    TreeSet<String> out = new TreeSet<>();
-    for (var r : io.jtau.reconcile.ProjectReconciler.desiredRoutes(key, s)) {
-      out.add("http://" + r.host() + ":" + port.get() + r.path());
-    }
-    return List.copyOf(out);
+    return node.urls(key, port.get());
   }
 }

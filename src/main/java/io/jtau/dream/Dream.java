@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jtau.app.HttpPort;
 import io.jtau.app.Node;
 import io.jtau.model.ProjectKey;
-import io.jtau.model.Snapshot;
-import io.jtau.reconcile.ProjectReconciler;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
 /**
@@ -138,13 +135,7 @@ public class Dream {
   }
 
   private List<String> urls(ProjectKey key) {
-    Optional<Snapshot> s = node.registry().current(key);
-    TreeSet<String> out = new TreeSet<>();
-    s.ifPresent(
-        snap ->
-            ProjectReconciler.desiredRoutes(key, snap)
-                .forEach(r -> out.add("http://" + r.host() + ":" + port.get() + r.path())));
-    return List.copyOf(out);
+    return node.urls(key, port.get());
   }
 
   private void writeDreamJson(int httpPort, List<String> names, String branch) throws IOException {
