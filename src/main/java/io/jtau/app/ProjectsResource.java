@@ -204,8 +204,6 @@ public class ProjectsResource {
 
   BranchStatus status(ProjectKey key, boolean withResources) {
     var snap = node.registry().current(key);
-    List<String> urls = new ArrayList<>();
-    snap.ifPresent(s -> urls.addAll(urls(key, s)));
     return new BranchStatus(
         key.project(),
         key.branch(),
@@ -213,11 +211,7 @@ public class ProjectsResource {
         snap.map(Snapshot::configCommit).orElse(null),
         snap.map(Snapshot::codeCommit).orElse(null),
         node.status().conditions(key),
-        urls,
+        node.urls(key, port.get()),
         withResources ? node.status().resources(key) : null);
-  }
-
-  List<String> urls(ProjectKey key, Snapshot s) {
-    return node.urls(key, port.get());
   }
 }

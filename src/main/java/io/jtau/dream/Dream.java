@@ -108,8 +108,8 @@ public class Dream {
       long deadline = System.nanoTime() + 120_000_000_000L;
       for (String name : names) {
         ProjectKey key = new ProjectKey(name, branch);
-        while (node.registry().current(key).isEmpty() && System.nanoTime() < deadline) {
-          Thread.onSpinWait();
+        // Applied, not just published: routes and websites are live once this is set.
+        while (node.reconciler().appliedAtMillis(key).isEmpty() && System.nanoTime() < deadline) {
           try {
             Thread.sleep(20);
           } catch (InterruptedException e) {
