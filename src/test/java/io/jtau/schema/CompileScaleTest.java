@@ -68,10 +68,15 @@ class CompileScaleTest {
   void thousandFunctionsCompileAndAOneFileChangeReusesParses() {
     Map<String, RepoFile> files = repo(1000, 100, 100);
     ConfigCompiler compiler = new ConfigCompiler(CompileOptions.defaults());
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
 
+    long a0 = threads.getThreadAllocatedBytes(tid);
     long t0 = System.nanoTime();
     CompileResult first = compiler.compile(RepoTree.of("c1", files));
     long full = System.nanoTime() - t0;
+    long fullAlloc = threads.getThreadAllocatedBytes(tid) - a0;
     assertThat(first.problems()).isEmpty();
     assertThat(first.config().resources()).hasSize(1201);
     assertThat(compiler.parseCount()).isEqualTo(files.size());
@@ -83,9 +88,11 @@ class CompileScaleTest {
             + Cids.hash("f7")
             + "\ntrigger: {type: https, method: POST, paths: [/seven], domains: [main]}\n"
             + "source: .\nexecution: {timeout: 5s, memory: 16MiB, call: seven}\n");
+    long a1 = threads.getThreadAllocatedBytes(tid);
     long t1 = System.nanoTime();
     CompileResult second = compiler.compile(RepoTree.of("c2", files));
     long incremental = System.nanoTime() - t1;
+    long incrementalAlloc = threads.getThreadAllocatedBytes(tid) - a1;
     assertThat(second.ok()).isTrue();
     assertThat(compiler.parseCount()).isEqualTo(files.size() + 1L);
     Resource.Function seven =
@@ -104,6 +111,9 @@ class CompileScaleTest {
     System.out.printf(
         "compile of %d files: full %d ms, after a one-file change %d ms, unchanged %d ms%n",
         files.size(), full / 1_000_000, incremental / 1_000_000, unchanged / 1_000_000);
+    System.out.printf(
+        "compile of %d files: heap allocated %d MiB full, %d MiB after a one-file change%n",
+        files.size(), fullAlloc >> 20, incrementalAlloc >> 20);
   }
 
   @Test
