@@ -110,6 +110,9 @@ public class Node {
   private DomainClaims claims;
   private DnsService dns;
   private SniKeyManager sni;
+  private final io.jtau.runtime.gateway.AcmeChallenges acmeChallenges =
+      new io.jtau.runtime.gateway.AcmeChallenges();
+  private volatile AcmeService acme;
   private ExecutorService dnsWorkers;
   private ScheduledExecutorService domainTimer;
   private volatile int dnsPort = -1;
@@ -264,12 +267,6 @@ public class Node {
     dns = new DnsService(config, () -> gateway.hosts(), clock);
     dnsWorkers = Executors.newCachedThreadPool(named("dns"));
     dnsPort = dns.start(dnsWorkers);
-    if (config.acme().enabled()) {
-      throw new IllegalStateException(
-          "jtau.acme.enabled=true: this node has no ACME client yet; use inline certificates"
-              + " (domain certificate.type: inline) or the node's self-signed certificate, and"
-              + " set jtau.acme.enabled=false");
-    }
     sni = new SniKeyManager();
     if (config.tls().port() >= 0) {
       try {
@@ -283,6 +280,23 @@ public class Node {
       } catch (IOException | java.security.GeneralSecurityException e) {
         throw new IllegalStateException(
             "cannot make the node's TLS certificate: " + e.getMessage(), e);
+      }
+    }
+    if (config.acme().enabled()) {
+      try {
+        acme =
+            AcmeService.start(
+                config,
+                dataDir.resolve("acme"),
+                clock,
+                secrets,
+                acmeChallenges,
+                sni,
+                this::acmeProjectNames,
+                claims::isVerifiedByAny,
+                named("acme"));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open the ACME folder: " + e.getMessage(), e);
       }
     }
     domainTimer = Executors.newSingleThreadScheduledExecutor(named("domains"));
@@ -728,6 +742,54 @@ public class Node {
     if (d != null) {
       d.rebuild();
     }
+    AcmeService a = acme;
+    if (a != null) {
+      a.wake();
+    }
+  }
+
+  /**
+   * The domains projects declare with {@code certificate.type: auto} (the default) and hold a
+   * verified claim on: the project names ACME keeps certificates for. Generated domains are left
+   * out (they need a wildcard, which HTTP-01 cannot prove).
+   */
+  java.util.Set<String> acmeProjectNames() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (ProjectKey k : knownKeys()) {
+      Optional<io.jtau.model.Snapshot> s = registry.current(k);
+      if (s.isEmpty()) {
+        continue;
+      }
+      for (io.jtau.model.Resource.Domain d :
+          s.get().config().all(io.jtau.model.Resource.Domain.class)) {
+        String fqdn = d.fqdn().toLowerCase(java.util.Locale.ROOT);
+        if (!"inline".equals(d.certType())
+            && !authority.isGenerated(fqdn)
+            && claims.isVerified(k.project(), fqdn)) {
+          out.add(fqdn);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** HTTP-01 challenges being validated (answered by the gateway). */
+  public io.jtau.runtime.gateway.AcmeChallenges acmeChallenges() {
+    return acmeChallenges;
+  }
+
+  /** ACME certificates, or empty when {@code jtau.acme.enabled} is false. */
+  public Optional<io.jtau.runtime.gateway.AcmeCertificates> acme() {
+    AcmeService a = acme;
+    return a == null ? Optional.empty() : Optional.of(a.certificates());
+  }
+
+  /** Asks ACME to look for due names now (a claim verified, a config applied). */
+  public void acmeWake() {
+    AcmeService a = acme;
+    if (a != null) {
+      a.wake();
+    }
   }
 
   private TxtResolver txtResolver() {
@@ -866,6 +928,8 @@ public class Node {
     }
     closeQuietly(projectStore);
     domainTimer.shutdownNow();
+    closeQuietly(acme);
+    acme = null;
     closeQuietly(dns);
     dnsWorkers.shutdownNow();
     closeQuietly(claims);

@@ -225,9 +225,60 @@ public interface NodeConfig {
 
   /** Settings of ACME. */
   interface Acme {
-    /** Obtain certificates from an ACME CA for verified domains. */
+    /** Obtain certificates from an ACME CA for verified domains and the node's own names. */
     @WithDefault("false")
     boolean enabled();
+
+    /** The CA's ACME directory URL (Let's Encrypt staging by default; production is /directory). */
+    @WithDefault("https://acme-staging-v02.api.letsencrypt.org/directory")
+    String directory();
+
+    /** Contact e-mail given to the CA for the account (optional). */
+    Optional<String> email();
+
+    /** Agree to the CA's terms of service (required by most CAs; read them first). */
+    @WithDefault("false")
+    boolean agreeTerms();
+
+    /**
+     * PEM file of extra CA certificates trusted for the ACME server's own HTTPS (a private CA or a
+     * test server); absent = the JDK's trusted CAs only.
+     */
+    Optional<String> trustedCa();
+
+    /**
+     * The node's own names to get certificates for (the cloud FQDN, names under {@code tau.<fqdn>},
+     * or {@code jtau.gateway.node-hosts}); any other name stops the node at start.
+     */
+    Optional<List<String>> nodeNames();
+
+    /** Renew a certificate this many days before it expires. */
+    @WithDefault("30")
+    int renewDays();
+
+    /** Seconds between checks for due certificates (orders also start when a name verifies). */
+    @WithDefault("300")
+    int checkSeconds();
+
+    /** First wait after a failed order, in seconds; it doubles per failure. */
+    @WithDefault("60")
+    int backoffMinSeconds();
+
+    /** Longest wait after failed orders, in seconds. */
+    @WithDefault("21600")
+    int backoffMaxSeconds();
+
+    /** Orders sent to the CA per rolling hour, at most (all names together). */
+    @WithDefault("20")
+    int ordersPerHour();
+
+    /** Seconds a challenge or an order may take to become valid. */
+    @WithDefault("120")
+    int challengeTimeoutSeconds();
+
+    /** Seconds an HTTP request to the CA may take. */
+    @WithDefault("20")
+    int networkTimeoutSeconds();
   }
 
   /** Settings of {@code tau dream}. */
