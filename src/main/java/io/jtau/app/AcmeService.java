@@ -67,16 +67,7 @@ final class AcmeService implements AutoCloseable {
       throws IOException {
     NodeConfig.Acme a = config.acme();
     List<String> nodeNames = nodeNames(config);
-    URI directory;
-    try {
-      directory = URI.create(a.directory().trim());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("jtau.acme.directory: not a URL: " + a.directory());
-    }
-    if (!"https".equals(directory.getScheme()) && !"http".equals(directory.getScheme())) {
-      throw new IllegalArgumentException(
-          "jtau.acme.directory: expected an https:// URL, got " + a.directory());
-    }
+    URI directory = directory(a.directory());
     SSLContext trust = a.trustedCa().map(AcmeService::trust).orElse(null);
     if (a.ordersPerHour() < 1) {
       throw new IllegalArgumentException("jtau.acme.orders-per-hour: must be at least 1");
@@ -154,13 +145,23 @@ final class AcmeService implements AutoCloseable {
 
   /** The configured node names, each checked to be one of the node's own names. */
   static List<String> nodeNames(NodeConfig config) {
-    String fqdn = config.fqdn().toLowerCase(Locale.ROOT);
-    List<String> hosts =
-        config.gateway().nodeHosts().orElse(List.of()).stream()
-            .map(h -> h.trim().toLowerCase(Locale.ROOT))
-            .toList();
+    return nodeNames(
+        config.fqdn(),
+        config.gateway().nodeHosts().orElse(List.of()),
+        config.acme().nodeNames().orElse(List.of()));
+  }
+
+  /**
+   * Checks {@code jtau.acme.node-names} (pure): each must be the cloud FQDN, a name under {@code
+   * tau.<fqdn>}, or one of the gateway's node hosts.
+   *
+   * @throws IllegalArgumentException naming the setting and the name
+   */
+  static List<String> nodeNames(String cloudFqdn, List<String> nodeHosts, List<String> names) {
+    String fqdn = cloudFqdn.toLowerCase(Locale.ROOT);
+    List<String> hosts = nodeHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
     List<String> out = new ArrayList<>();
-    for (String raw : config.acme().nodeNames().orElse(List.of())) {
+    for (String raw : names) {
       if (raw.isBlank()) {
         continue;
       }
@@ -185,7 +186,22 @@ final class AcmeService implements AutoCloseable {
     return List.copyOf(out);
   }
 
-  private static SSLContext trust(String file) {
+  /** Checks {@code jtau.acme.directory} (pure). */
+  static URI directory(String url) {
+    URI u;
+    try {
+      u = URI.create(url.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("jtau.acme.directory: not a URL: " + url);
+    }
+    if ((!"https".equals(u.getScheme()) && !"http".equals(u.getScheme())) || u.getHost() == null) {
+      throw new IllegalArgumentException(
+          "jtau.acme.directory: expected an https:// URL with a host, got " + url);
+    }
+    return u;
+  }
+
+  static SSLContext trust(String file) {
     try {
       String pem = Files.readString(Path.of(file));
       X509Certificate[] cas = Pem.certificates(pem);

@@ -64,7 +64,7 @@ import org.xbill.DNS.TXTRecord;
  * its TXT record found through a DNS server standing in for the customer's provider, pebble
  * resolves the name through the node's own DNS and fetches the HTTP-01 answer from the node's
  * gateway, and the issued certificate is then served by SNI, verified against pebble's root. Pebble
- * rejects a share of nonces at random ({@code PEBBLE_WFE_NONCEREJECT}), so issuing also proves the
+ * rejects 35% of nonces at random ({@code PEBBLE_WFE_NONCEREJECT}), so issuing also proves the
  * retry. Also: no order for an unverified name, a failing order while the CA is down (the node
  * keeps serving its self-signed certificate), an invalid challenge reported with backoff. Skips
  * when {@code pebble} is not installed ({@code apt-get install pebble}).
@@ -89,6 +89,7 @@ class AcmeIT {
     final Authority providerZones = new Authority();
     final List<Record> providerRecords = new java.util.ArrayList<>();
     final int providerDnsPort;
+    final DnsServer dns;
     final ExecutorService dnsThreads = Executors.newCachedThreadPool();
     Process pebble;
 
@@ -102,7 +103,7 @@ class AcmeIT {
         key = dir.resolve("pebble-wfe.key");
         Files.writeString(cert, Pem.encode("CERTIFICATE", kc.chain()[0].getEncoded()));
         Files.writeString(key, Pem.encode("PRIVATE KEY", kc.key().getEncoded()));
-        DnsServer dns =
+        dns =
             new DnsServer(
                 providerZones, DnsServer.Settings.defaults(), dnsThreads, System::nanoTime);
         providerDnsPort = dns.start(InetAddress.getLoopbackAddress(), 0);
@@ -148,11 +149,34 @@ class AcmeIT {
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @AfterAll
-  static void stopPebble() {
-    Process p = Env.INSTANCE.pebble;
-    if (p != null) {
-      p.destroy();
+  static void stopPebble() throws Exception {
+    Env e = Env.INSTANCE;
+    if (e.pebble != null) {
+      e.pebble.destroy();
+      e.pebble.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
     }
+    e.dns.close();
+    e.dnsThreads.shutdownNow();
+    Node.wipe(e.dir);
+  }
+
+  /** Counts the client library's "Bad Replay Nonce, trying again" lines. */
+  static final class NonceRetries extends java.util.logging.Handler {
+    final java.util.concurrent.atomic.AtomicInteger count =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void publish(java.util.logging.LogRecord r) {
+      if (String.valueOf(r.getMessage()).contains("Bad Replay Nonce")) {
+        count.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
   }
 
   @Test
@@ -193,6 +217,9 @@ class AcmeIT {
     assertThat(tlsGet(DOMAIN, null)[0]).isEqualTo("CN=dream.localhost");
 
     // 3. Pebble comes up; asking again clears the backoff and the certificate is issued.
+    NonceRetries retries = new NonceRetries();
+    java.util.logging.Logger.getLogger("org.shredzone.acme4j.connector.DefaultConnection")
+        .addHandler(retries);
     startPebble();
     long t0 = System.nanoTime();
     HttpResponse<String> asked = post("/api/projects/shop/domains/" + DOMAIN + "/cert");
@@ -208,6 +235,9 @@ class AcmeIT {
     assertThat(Instant.parse(valid.path("notAfter").asText())).isAfter(Instant.now());
     assertThat(acme.ordersCreated()).isEqualTo(1);
     assertThat(node.acmeChallenges().size()).isZero();
+    // Pebble rejected some nonces (35% of them, at random) and the client signed again.
+    System.out.printf("ACME: %d bad nonces retried%n", retries.count.get());
+    assertThat(retries.count.get()).isPositive();
 
     // 4. The HTTPS handshake with SNI gets the issued chain, valid under pebble's root.
     String[] served = tlsGet(DOMAIN, pebbleRoot());
@@ -333,7 +363,7 @@ class AcmeIT {
             .redirectErrorStream(true)
             .redirectOutput(e.dir.resolve("pebble.log").toFile());
     pb.environment().put("PEBBLE_VA_NOSLEEP", "1");
-    pb.environment().put("PEBBLE_WFE_NONCEREJECT", "30");
+    pb.environment().put("PEBBLE_WFE_NONCEREJECT", "35");
     e.pebble = pb.start();
     HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(pemCerts(e.cert))).build();
     await()
