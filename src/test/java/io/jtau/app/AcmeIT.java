@@ -239,6 +239,16 @@ class AcmeIT {
     System.out.printf("ACME: %d bad nonces retried%n", retries.count.get());
     assertThat(retries.count.get()).isPositive();
 
+    // The CLI shows the same state: issuer, validity; exit 0 when valid.
+    String nodeUrl = "http://127.0.0.1:" + port.get();
+    String[] cli =
+        tau("domain", "cert", DOMAIN, "-p", "shop", "--node", nodeUrl, "--token", operatorToken());
+    assertThat(cli[0]).isEqualTo("0");
+    assertThat(cli[1])
+        .contains("state        valid")
+        .contains("issuer       CN=Pebble")
+        .contains("issued");
+
     // 4. The HTTPS handshake with SNI gets the issued chain, valid under pebble's root.
     String[] served = tlsGet(DOMAIN, pebbleRoot());
     assertThat(served[0]).doesNotContain("dream.localhost");
@@ -266,6 +276,19 @@ class AcmeIT {
     assertThat(bad.path("lastError").asText()).contains(UNDECLARED);
     assertThat(bad.path("events").toString()).contains("failed");
     assertThat(acme.ordersCreated()).isEqualTo(2);
+    String[] badCli =
+        tau(
+            "domain",
+            "cert",
+            UNDECLARED,
+            "-p",
+            "shop",
+            "--node",
+            nodeUrl,
+            "--token",
+            operatorToken());
+    assertThat(badCli[0]).isEqualTo("1");
+    assertThat(badCli[1]).contains("state        failed").contains("last error");
     // The issued certificate is untouched by the other name's failure.
     assertThat(acme.status(DOMAIN).state()).isEqualTo("valid");
   }
@@ -462,6 +485,19 @@ class AcmeIT {
               .findFirst()
               .orElse("");
       return new String[] {leaf.getSubjectX500Principal().getName(), status};
+    }
+  }
+
+  /** Runs the CLI in-process; returns (exit code, stdout). */
+  static String[] tau(String... args) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    java.io.PrintStream old = System.out;
+    System.setOut(new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8));
+    try {
+      int code = io.jtau.app.cli.TauCommand.commandLine().execute(args);
+      return new String[] {String.valueOf(code), bytes.toString(StandardCharsets.UTF_8)};
+    } finally {
+      System.setOut(old);
     }
   }
 

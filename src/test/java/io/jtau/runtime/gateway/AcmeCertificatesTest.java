@@ -237,6 +237,45 @@ class AcmeCertificatesTest {
   }
 
   @Test
+  void aFailedRenewalKeepsServingThePreviousCertificate() throws Exception {
+    SniKeyManager.KeyAndChain kc =
+        SelfSigned.loadOrCreate(
+            dir.resolve("make"), List.of("shop.example.com"), List.of(), new SecureRandom());
+    Files.createDirectories(dir.resolve("certs"));
+    Files.writeString(
+        dir.resolve("certs/shop.example.com.pem"),
+        Pem.encode("CERTIFICATE", kc.chain()[0].getEncoded()));
+    Files.writeString(
+        dir.resolve("certs/shop.example.com.key"),
+        SEALER.seal(
+            Pem.encode("PRIVATE KEY", kc.key().getEncoded()), "acme/cert/shop.example.com"));
+    TestClock clock = new TestClock();
+    clock.now = kc.chain()[0].getNotAfter().toInstant().minus(Duration.ofDays(10));
+    SniKeyManager sni = new SniKeyManager();
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    AcmeCertificates acme =
+        new AcmeCertificates(
+            dir,
+            settings(URI.create("https://127.0.0.1:" + closedPort + "/dir")),
+            clock,
+            SEALER,
+            new AcmeChallenges(),
+            sni,
+            () -> Set.of("shop.example.com"),
+            n -> true);
+    assertThat(acme.status("shop.example.com").state()).isEqualTo("renewal-due");
+    acme.runDue();
+    AcmeCertificates.CertStatus s = acme.status("shop.example.com");
+    assertThat(s.state()).isEqualTo("renewal-failing");
+    assertThat(s.failures()).isEqualTo(1);
+    assertThat(s.notAfter()).isEqualTo(kc.chain()[0].getNotAfter().toInstant());
+    assertThat(sni.select("shop.example.com").chain()[0]).isEqualTo(kc.chain()[0]);
+  }
+
+  @Test
   void aKeySealedForAnotherNameDoesNotLoad() throws Exception {
     SniKeyManager.KeyAndChain kc =
         SelfSigned.loadOrCreate(
