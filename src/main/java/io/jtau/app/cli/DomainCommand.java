@@ -189,7 +189,7 @@ public class DomainCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Show the ACME certificate of a verified domain: state (pending, issuing, valid,"
-            + " renewal-due, failed, not-eligible, acme-off), issuer, validity, the last error and"
+            + " renewal-due, renewal-failing, waiting, failed, not-eligible, acme-off), issuer, validity, the last error and"
             + " when the next attempt is due, and recent events.",
         "Exit 0 when a valid certificate is served, 1 otherwise.",
         "Example: tau domain cert www.example.com --project shop --request"

@@ -211,7 +211,7 @@ public final class AcmeCertificates {
     } else if (kc != null) {
       state = a != null ? "renewal-failing" : "renewal-due";
     } else if (a != null) {
-      state = "failed";
+      state = a.failures() == 0 ? "waiting" : "failed";
     } else {
       state = "pending";
     }

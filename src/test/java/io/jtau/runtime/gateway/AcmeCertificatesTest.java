@@ -276,6 +276,46 @@ class AcmeCertificatesTest {
   }
 
   @Test
+  void theNodesOwnOrderLimitHoldsAttemptsUntilTheHourPasses() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    AcmeCertificates.Settings one =
+        new AcmeCertificates.Settings(
+            URI.create("https://127.0.0.1:" + closedPort + "/dir"),
+            Optional.empty(),
+            true,
+            null,
+            Duration.ofDays(30),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            1,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5));
+    TestClock clock = new TestClock();
+    AcmeCertificates acme =
+        new AcmeCertificates(
+            dir,
+            one,
+            clock,
+            SEALER,
+            new AcmeChallenges(),
+            new SniKeyManager(),
+            () -> Set.of("a.example.com", "b.example.com"),
+            n -> true);
+    Instant start = clock.now;
+    acme.runDue();
+    // a.example.com used the one attempt of the hour; b.example.com waits for the hour to pass.
+    assertThat(acme.status("a.example.com").lastError()).startsWith("ACME server");
+    AcmeCertificates.CertStatus b = acme.status("b.example.com");
+    assertThat(b.lastError()).contains("node limit of 1 orders per hour");
+    assertThat(b.nextAttempt()).isEqualTo(start.plusSeconds(3600));
+    assertThat(b.failures()).isZero();
+    assertThat(b.state()).isEqualTo("waiting");
+  }
+
+  @Test
   void aKeySealedForAnotherNameDoesNotLoad() throws Exception {
     SniKeyManager.KeyAndChain kc =
         SelfSigned.loadOrCreate(
