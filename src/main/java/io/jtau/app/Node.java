@@ -99,6 +99,7 @@ public class Node {
   private GitRepositories git;
   private XodusRegistry registry;
   private FileContentStore store;
+  private PinnedRegistry pinnedRegistry;
   private BuildCache buildCache;
   private BuildService builds;
   private BuildJobs buildJobs;
@@ -194,8 +195,16 @@ public class Node {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the content store", e);
     }
-    buildCache = new BuildCache(dataDir.resolve("builds"));
+    pinnedRegistry = new PinnedRegistry(registry, store);
+    // Snapshots published before a crash (or before pins existed) get their pins; pruned ones lose
+    // theirs.
+    pinnedRegistry.syncAll();
     NodeConfig.Build bc = config.build();
+    buildCache =
+        new BuildCache(
+            dataDir.resolve("builds"),
+            bc.cacheEntries(),
+            (hash, cid) -> unpin(cid, "build:" + hash));
     Sandbox sandbox =
         new Sandbox(
             new Sandbox.Config(
@@ -227,6 +236,7 @@ public class Node {
             new java.security.SecureRandom(),
             store,
             this::pin,
+            this::unpin,
             job -> {
               // A retried build that succeeds is in the cache now: let the project pick it up.
               if (job.attempts() > 1 && job.state() == BuildJobs.State.SUCCEEDED && started) {
@@ -382,7 +392,7 @@ public class Node {
     reconciler =
         new ProjectReconciler(
             sources,
-            registry,
+            pinnedRegistry,
             builds,
             this::prepare,
             gateway,
@@ -588,6 +598,14 @@ public class Node {
     }
   }
 
+  private void unpin(io.jtau.model.Cid cid, String owner) {
+    try {
+      store.unpin(cid, owner);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot unpin " + cid.value() + " for " + owner, e);
+    }
+  }
+
   private void prepare(FunctionTarget target) throws Exception {
     module(target.module());
   }
@@ -693,6 +711,14 @@ public class Node {
 
   public ContentStore store() {
     return store;
+  }
+
+  /**
+   * Collects the content store's unreferenced blocks older than {@code grace}, after making its
+   * pins match every snapshot the registry keeps. Blocking; safe while the node runs.
+   */
+  public PinnedRegistry.GcOutcome gc(Duration grace) throws IOException {
+    return pinnedRegistry.gc(grace);
   }
 
   public BuildService builds() {
