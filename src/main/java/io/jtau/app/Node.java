@@ -344,8 +344,22 @@ public class Node {
                   LOG.debugf("pubsub function %s failed: %s", t.name(), e.getMessage());
                 }
               }
+
+              @Override
+              public io.jtau.runtime.wasm.EventResult invokeP2P(
+                  FunctionTarget t,
+                  GuestServices services,
+                  io.jtau.runtime.wasm.P2PRequest request) {
+                try {
+                  return wasm.invokeP2P(module(t.module()), invocation(t, services), request);
+                } catch (Exception e) {
+                  return new io.jtau.runtime.wasm.EventResult(
+                      false, "cannot load " + t.name() + ": " + e.getMessage(), 0, null, "");
+                }
+              }
             },
-            DataPlane.Settings.defaults());
+            DataPlane.Settings.defaults(),
+            new GuestContent(store, GuestContent.Settings.defaults()));
     startProjects(clock);
     GitHostApi hostApi = new GitHostApi();
     statusReporter = Executors.newSingleThreadExecutor(named("commit-status"));
