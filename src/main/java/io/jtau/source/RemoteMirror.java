@@ -223,9 +223,13 @@ public final class RemoteMirror implements AutoCloseable {
     } finally {
       if (ssh != null) {
         ssh.close();
-        if (ssh.timedOut) {
-          // The watchdog interrupted this thread to end a stalled SSH set-up; do not leak that.
-          Thread.interrupted();
+        // The watchdog interrupted this thread to end a stalled SSH set-up; do not leak that. The
+        // lock orders this after the interrupt (the watchdog sets timedOut and interrupts under
+        // it, and can no longer fire once the session set-up returned).
+        synchronized (ssh) {
+          if (ssh.timedOut) {
+            Thread.interrupted();
+          }
         }
       }
     }
@@ -369,11 +373,14 @@ public final class RemoteMirror implements AutoCloseable {
       Thread waiting = Thread.currentThread();
       java.util.concurrent.CompletableFuture.runAsync(
           () -> {
-            if (up.compareAndSet(false, true)) {
+            synchronized (this) {
+              if (!up.compareAndSet(false, true)) {
+                return;
+              }
               timedOut = true;
               waiting.interrupt();
-              delegate.close();
             }
+            delegate.close();
           },
           java.util.concurrent.CompletableFuture.delayedExecutor(
               seconds, java.util.concurrent.TimeUnit.SECONDS));
