@@ -62,15 +62,37 @@ class ReadmeTourIT {
     Files.createDirectories(home.resolve("work"));
     // A login-free shell with a prompt that shows the last exit code: "[rc=0] $ ".
     Files.writeString(
-        home.resolve(".tourrc"), "PS1='[rc=$?] $ '\nexport PATH=\"" + ROOT + ":$PATH\"\n");
+        home.resolve(".tourrc"),
+        "PS1='[rc=$?] $ '\nunset HISTFILE\nexport PATH=\"" + ROOT + ":$PATH\"\n");
   }
 
   @AfterEach
   void stopTmux() throws Exception {
-    if (onPath("tmux")) {
-      // Ctrl-C first (the test's last step does it too), then the whole private tmux server.
-      run(List.of("tmux", "-L", socket, "send-keys", "-t", "tour:dream", "C-c"));
-      run(List.of("tmux", "-L", socket, "kill-server"));
+    if (!onPath("tmux")) {
+      return;
+    }
+    // Ctrl-C first (the test's last step does it too), then the whole private tmux server; wait
+    // until the dream's JVM is gone so that nothing writes into the temporary HOME any more.
+    run(List.of("tmux", "-L", socket, "send-keys", "-t", "tour:dream", "C-c"));
+    java.util.Optional<ProcessHandle> dream = dreamProcess();
+    run(List.of("tmux", "-L", socket, "kill-server"));
+    dream.ifPresent(
+        p -> {
+          try {
+            p.onExit().get(60, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            p.destroyForcibly();
+          }
+        });
+  }
+
+  private java.util.Optional<ProcessHandle> dreamProcess() {
+    try {
+      String json = Files.readString(home.resolve(".jtau/dream/dream.json"));
+      Matcher m = Pattern.compile("\"pid\"\\s*:\\s*(\\d+)").matcher(json);
+      return m.find() ? ProcessHandle.of(Long.parseLong(m.group(1))) : java.util.Optional.empty();
+    } catch (IOException e) {
+      return java.util.Optional.empty();
     }
   }
 
@@ -100,7 +122,8 @@ class ReadmeTourIT {
     awaitPrompt("dream", 1);
 
     // 1. Start the local cloud and wait for its ready screen.
-    type("dream", "./tau dream --http-port 0");
+    typed.add("./tau dream --http-port 0");
+    sendLine("dream", "./tau dream --http-port 0");
     await("the dream's ready screen")
         .atMost(Duration.ofMinutes(4))
         .pollInterval(Duration.ofMillis(250))
@@ -188,6 +211,14 @@ class ReadmeTourIT {
         .contains("[rc=0] $")
         .doesNotContain("Exception")
         .doesNotContainPattern("\\n\\s+at [a-z]");
+
+    Matcher readyIn = Pattern.compile("jtau dream is ready \\((\\d+) ms\\)").matcher(banner);
+    if (readyIn.find()) {
+      System.out.println("FIGURE tau dream, launcher to ready screen: " + readyIn.group(1) + " ms");
+    }
+    System.out.println(
+        "The tour's shell window:\n" + screen("shell").replace(clone.group(1), "jtau_…"));
+    System.out.println("The tour's logs window:\n" + screen("logs"));
 
     for (String command : typed) {
       String asInReadme = command.replace(":" + port + "/", ":8080/");

@@ -33,7 +33,11 @@ public class DreamResetCommand implements Callable<Integer> {
       description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
   String token;
 
-  @Option(names = "--json", description = "Print JSON: the reset answer, then the dream status.")
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON document: the reset answer (reset, kept) and, unless --no-wait, the"
+              + " dream status once ready (status).")
   boolean json;
 
   @Option(names = "--no-wait", description = "Return once the reset is started.")
@@ -50,9 +54,9 @@ public class DreamResetCommand implements Callable<Integer> {
     try {
       NodeClient c = NodeClient.locate(node, token);
       JsonNode r = c.post("/api/dream/reset");
-      if (json) {
+      if (json && noWait) {
         System.out.println(NodeClient.pretty(r));
-      } else {
+      } else if (!json) {
         System.out.println("reset: " + list(r.path("reset")));
         if (r.path("kept").size() > 0) {
           System.out.println("kept as they are: " + list(r.path("kept")));
@@ -73,7 +77,10 @@ public class DreamResetCommand implements Callable<Integer> {
         status = c.get("/api/dream");
       }
       if (json) {
-        System.out.println(NodeClient.pretty(status));
+        com.fasterxml.jackson.databind.node.ObjectNode doc =
+            ((com.fasterxml.jackson.databind.node.ObjectNode) r.deepCopy());
+        doc.set("status", status);
+        System.out.println(NodeClient.pretty(doc));
       }
       if (!status.path("ready").asBoolean()) {
         System.err.println(
