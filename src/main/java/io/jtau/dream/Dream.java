@@ -44,6 +44,9 @@ public class Dream {
   @Inject HttpPort port;
 
   private volatile boolean ready;
+  // Bumped by every reset: only the latest start or reset may declare the dream ready.
+  private final java.util.concurrent.atomic.AtomicLong generation =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, Progress.Outcome> outcomes = new ConcurrentHashMap<>();
 
   /** What a reset did: the samples put back and the other hosted projects, left as they are. */
@@ -86,7 +89,7 @@ public class Dream {
   }
 
   /** Seeds the sample's repositories: the number written, or -1 when there is no such sample. */
-  private int seedRepos(String name) throws IOException {
+  private synchronized int seedRepos(String name) throws IOException {
     Path dir = samplesDir().resolve(name);
     if (!io.jtau.source.GitRepositories.validName(name)
         || !Files.isDirectory(dir.resolve("config"))) {
@@ -145,6 +148,7 @@ public class Dream {
    */
   public synchronized ResetResult reset() throws IOException {
     long since = System.currentTimeMillis();
+    long gen = generation.incrementAndGet();
     ready = false;
     String branch = node.config().branches().get(0);
     List<String> names = new ArrayList<>();
@@ -176,8 +180,10 @@ public class Dream {
             () -> {
               try {
                 awaitSamples(names, branch, since, false);
-                writeDreamJson(port.get(), node.config().dream().samples(), branch);
-                ready = true;
+                writeDreamJson(port.get(), names, branch);
+                if (generation.get() == gen) {
+                  ready = true;
+                }
                 out("jtau dream: reset done; " + Progress.names(names) + " back to the samples");
               } catch (IOException | RuntimeException e) {
                 LOG.errorf(e, "dream reset failed: %s", e.getMessage());
@@ -196,6 +202,7 @@ public class Dream {
   private void run(long bootMillis) {
     try {
       long t0 = System.nanoTime();
+      long gen = generation.get();
       int httpPort = port.get();
       Path samples = samplesDir();
       String branch = node.config().branches().get(0);
@@ -231,7 +238,9 @@ public class Dream {
       // applied its kept samples while the node started, before this thread ran).
       awaitSamples(found, branch, 0L, true);
       writeDreamJson(httpPort, found, branch);
-      ready = true;
+      if (generation.get() == gen) {
+        ready = true;
+      }
       long millis = (System.nanoTime() - t0) / 1_000_000 + bootMillis;
       if (json()) {
         out(new ObjectMapper().writeValueAsString(dreamDocument(httpPort, found, branch)));
