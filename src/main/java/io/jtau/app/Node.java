@@ -144,6 +144,23 @@ public class Node {
   private java.util.concurrent.ExecutorService fetchers;
   private java.util.concurrent.ExecutorService statusReporter;
   private volatile boolean started;
+  private final List<StartupStep> startupSteps = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private long stepStart;
+
+  /** One timed step of {@link #start}, shown by {@code tau dream} while it starts. */
+  public record StartupStep(String name, long millis) {}
+
+  /** Records the step that ends now; the next one starts now. */
+  private void step(String name) {
+    long now = System.nanoTime();
+    startupSteps.add(new StartupStep(name, (now - stepStart) / 1_000_000));
+    stepStart = now;
+  }
+
+  /** The timed steps of the node's start, in order (empty before it starts). Thread-safe. */
+  public List<StartupStep> startupSteps() {
+    return List.copyOf(startupSteps);
+  }
 
   void onStart(@Observes StartupEvent ev) {
     start();
@@ -158,6 +175,7 @@ public class Node {
       return;
     }
     long t0 = System.nanoTime();
+    stepStart = t0;
     dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
     try {
       if (config.fresh()) {
@@ -191,6 +209,7 @@ public class Node {
             Duration.ofMinutes(1),
             Duration.ofSeconds(config.access().coolDownSeconds()),
             10_000);
+    step("data folder and keys");
     git = new GitRepositories(dataDir.resolve("git"));
     registry = new XodusRegistry(dataDir.resolve("registry"), config.retainSnapshots());
     try {
@@ -202,6 +221,7 @@ public class Node {
     // Snapshots published before a crash (or before pins existed) get their pins; pruned ones lose
     // theirs.
     pinnedRegistry.syncAll();
+    step("Git server, registry, content store");
     NodeConfig.Build bc = config.build();
     buildCache =
         new BuildCache(
@@ -254,6 +274,7 @@ public class Node {
             sandbox,
             BuildService.allBuilders(Path.of(bc.npmCache())),
             this::pin);
+    step("build service and sandbox");
     bundles =
         new BundleCache(
             store,
@@ -309,6 +330,7 @@ public class Node {
         throw new UncheckedIOException("cannot open the ACME folder: " + e.getMessage(), e);
       }
     }
+    step("gateway, DNS, TLS");
     domainTimer = Executors.newSingleThreadScheduledExecutor(named("domains"));
     int every = Math.max(10, config.domains().reverifySeconds());
     domainTimer.scheduleWithFixedDelay(this::reverifyDomains, every, every, TimeUnit.SECONDS);
@@ -374,6 +396,7 @@ public class Node {
             },
             DataPlane.Settings.defaults(),
             new GuestContent(store, GuestContent.Settings.defaults()));
+    step("Wasm runtime, databases, storages, pub/sub");
     startProjects(clock);
     GitHostApi hostApi = new GitHostApi();
     statusReporter = Executors.newSingleThreadExecutor(named("commit-status"));
@@ -489,6 +512,7 @@ public class Node {
     safetyPass.start();
     projects.start();
     knownKeys().forEach(queue::enqueue);
+    step("reconcile loop");
     LOG.infof("node started in %d ms, data in %s", (System.nanoTime() - t0) / 1_000_000, dataDir);
   }
 

@@ -298,7 +298,14 @@ public interface NodeConfig {
     Optional<String> samplesDir();
 
     /** Sample projects to seed. */
-    @WithDefault("hello,kv,chat")
+    @WithDefault("hello,kv,chat,notes,fib")
     List<String> samples();
+
+    /**
+     * What {@code tau dream} prints on standard output while it starts: {@code text} (progress
+     * lines, then the banner) or {@code json} (nothing but the dream.json document, once ready).
+     */
+    @WithDefault("text")
+    String output();
   }
 }
