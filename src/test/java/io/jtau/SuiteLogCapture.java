@@ -29,7 +29,7 @@ import org.junit.platform.launcher.LauncherSessionListener;
 public final class SuiteLogCapture implements LauncherSessionListener {
 
   /** The system property holding this JVM's canary secret. */
-  public static final String PROPERTY = "jtau.test.canary";
+  public static final String PROPERTY = "test.jtau.canary";
 
   private static final int KEEP = 50;
 

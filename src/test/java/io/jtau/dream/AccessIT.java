@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -34,8 +33,10 @@ import org.junit.jupiter.api.Test;
 class AccessIT {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final String CANARY =
-      "jtau-canary-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+
+  /** The run's canary secret, also checked against every log line of the run at its end. */
+  static final String CANARY = io.jtau.SuiteLogCapture.canary();
+
   static final List<String> LOGGED = new ArrayList<>();
   static final Handler CAPTURE =
       new Handler() {
@@ -315,36 +316,151 @@ class AccessIT {
 
   @Test
   void aCanarySecretNeverShowsInLogsOrAnswers(Cloud cloud) throws Exception {
-    cloud.node().redactor().register(CANARY);
-    String sealed = cloud.node().secrets().seal(CANARY, "project/hello/repo-token");
-    assertThat(sealed).doesNotContain(CANARY);
-    assertThat(cloud.node().secrets().open(sealed, "project/hello/repo-token")).isEqualTo(CANARY);
-    List<HttpResponse<String>> answers = new ArrayList<>();
-    answers.add(cloud.api("GET", "/api/projects/hello", CANARY, null));
-    answers.add(cloud.api("GET", "/api/projects/hello?token=" + CANARY, null, null));
-    answers.add(cloud.api("GET", "/api/projects/" + CANARY, cloud.operatorToken(), null));
-    answers.add(cloud.api("DELETE", "/api/tokens/" + CANARY, cloud.operatorToken(), null));
-    answers.add(
+    String op = cloud.operatorToken();
+    String c = CANARY;
+    // The canary enters the node as a real secret: the token of a remote project's repositories
+    // (sealed at rest, registered with the redactor, used by every fetch, which fails here).
+    HttpResponse<String> reg =
         cloud.api(
             "POST",
-            "/api/projects/hello/tokens",
-            cloud.operatorToken(),
-            "{\"scopes\":[\"read\"],\"name\":\"" + CANARY + "\n\"}"));
-    answers.add(cloud.api("GET", "/git/hello/" + CANARY + ".git/info/refs", null, null));
-    Logger log = Logger.getLogger("io.jtau.test.canary");
-    log.infof("cloning with repo token %s", CANARY);
-    log.warn("failed: https://x:" + CANARY + "@git.example.com/r.git");
-    log.error("push failed", new IllegalStateException("remote said " + CANARY));
-    java.util.logging.Logger.getLogger("io.jtau.test.jul").info("jul " + CANARY);
-    for (HttpResponse<String> a : answers) {
-      assertThat(a.body()).as(a.uri() + " " + a.statusCode()).doesNotContain(CANARY);
-    }
-    synchronized (LOGGED) {
-      assertThat(LOGGED)
-          .anySatisfy(l -> assertThat(l).contains("cloning with repo token <redacted>"));
-      assertThat(LOGGED).allSatisfy(l -> assertThat(l).doesNotContain(CANARY));
-      assertThat(LOGGED)
-          .allSatisfy(l -> assertThat(Tokens.PATTERN.matcher(l).find()).as(l).isFalse());
+            "/api/project-admin/projects",
+            op,
+            "{\"name\":\"canary\",\"config\":\"http://127.0.0.1:9/acme/config.git\","
+                + "\"token\":\""
+                + c
+                + "\"}");
+    assertThat(reg.statusCode()).as(reg.body()).isEqualTo(201);
+    assertThat(reg.body()).doesNotContain(c);
+    String hookUrl = JSON.readTree(reg.body()).path("hooks").get(0).path("url").asText();
+    String hookPath = hookUrl.substring(hookUrl.indexOf("/api/hooks/"));
+    try {
+      String sealed = cloud.node().secrets().seal(c, "project/hello/repo-token");
+      assertThat(sealed).doesNotContain(c);
+      assertThat(cloud.node().secrets().open(sealed, "project/hello/repo-token")).isEqualTo(c);
+      List<HttpResponse<String>> answers = new ArrayList<>();
+      // Every API family, each provoked into an error that could echo the canary.
+      String[][] calls = {
+        // projects
+        {"GET", "/api/projects/" + c, null},
+        {"GET", "/api/projects/hello/history?branch=" + c, null},
+        {"GET", "/api/projects/hello/events?branch=" + c, null},
+        {"POST", "/api/projects/" + c + "/reconcile", null},
+        {"PUT", "/api/projects/hello/access", "{\"anonymousRead\":\"" + c + "\"}"},
+        {"PUT", "/api/projects/hello/access", "{\"" + c + "\":"},
+        // project registration (remote repositories)
+        {
+          "POST",
+          "/api/project-admin/projects",
+          "{\"name\":\"canary2\",\"config\":\"https://x:" + c + "@127.0.0.1:9/a/b.git\"}"
+        },
+        {"POST", "/api/project-admin/projects", "{\"name\":\"" + c + "!\",\"config\":\"x\"}"},
+        {
+          "POST",
+          "/api/project-admin/projects",
+          "{\"name\":\"canary3\",\"config\":\"ftp://" + c + "/x.git\"}"
+        },
+        {"DELETE", "/api/project-admin/projects/" + c, null},
+        // builds and their logs
+        {"GET", "/api/builds/" + c, null},
+        {"POST", "/api/builds/" + c + "/retry", null},
+        {"POST", "/api/builds/" + c + "/cancel", null},
+        {"GET", "/api/builds/" + c + "/logs", null},
+        {"GET", "/api/projects/hello/builds?branch=" + c, null},
+        // databases
+        {"GET", "/api/projects/hello/databases/" + c + "/keys/" + c, null},
+        {"PUT", "/api/projects/hello/databases/" + c + "/keys/k?branch=" + c, "{}"},
+        {"GET", "/api/projects/" + c + "/databases/main/keys", null},
+        // storages
+        {"PUT", "/api/projects/hello/storages/" + c + "/objects/" + c, "{}"},
+        {"GET", "/api/projects/hello/storages/files/objects/" + c + "?branch=" + c, null},
+        {"GET", "/api/projects/hello/storages/" + c + "/versions/" + c, null},
+        // domains
+        {"POST", "/api/projects/hello/domains/-" + c + "..example.com/claim", null},
+        {"POST", "/api/projects/hello/domains/" + c + "/verify", null},
+        {"DELETE", "/api/projects/hello/domains/" + c + ".example.com", null},
+        {"GET", "/api/projects/" + c + "/domains", null},
+        // tokens
+        {"DELETE", "/api/tokens/" + c, null},
+        {"DELETE", "/api/projects/hello/tokens/" + c, null},
+        {"POST", "/api/projects/hello/tokens", "{\"scopes\":[\"" + c + "\"]}"},
+        {"POST", "/api/projects/hello/tokens", "{\"scopes\":[\"read\"],\"name\":\"" + c + "\\n\"}"},
+        {"POST", "/api/tokens", "{\"project\":\"" + c + "!\",\"scopes\":[\"read\"]}"},
+        {"GET", "/api/audit?project=" + c + "&limit=" + c, null},
+        // webhooks
+        {"POST", "/api/hooks/github/" + c, "{}"},
+        {"POST", "/api/hooks/" + c + "/x", "{}"},
+        {"POST", hookPath, "{\"secret\":\"" + c + "\"}"},
+        // pub/sub
+        {"POST", "/api/projects/hello/channels/" + c + "?branch=" + c, c},
+        // dream API
+        {"POST", "/api/dream/samples/" + c, null},
+        {"POST", "/api/dream/repos/hello/" + c + "/push", null},
+        {"POST", "/api/dream/repos/" + c + "/config/push", null},
+        // git
+        {"GET", "/git/hello/" + c + ".git/info/refs?service=git-upload-pack", null},
+        {"GET", "/git/" + c + "/code.git/info/refs?service=git-upload-pack", null},
+        {"POST", "/git/hello/code.git/" + c, c}
+      };
+      for (String[] call : calls) {
+        answers.add(cloud.api(call[0], call[1], op, call[2]));
+      }
+      // The canary as a credential, in headers and in the query string.
+      answers.add(cloud.api("GET", "/api/projects/hello", c, null));
+      answers.add(cloud.api("GET", "/api/projects/hello?token=" + c, null, null));
+      answers.add(cloud.api("GET", "/git/hello/code.git/info/refs?password=" + c, null, null));
+      // The gateway: an unknown host and a malformed path naming the canary.
+      answers.add(cloud.get(c + ".example.com", "/"));
+      answers.add(cloud.get(PushToLiveIT.HOST, "/" + c + "/%C3%28"));
+      answers.add(cloud.get(PushToLiveIT.HOST, "/" + c + "%00"));
+      List<String> seen = new ArrayList<>();
+      for (HttpResponse<String> a : answers) {
+        String what = a.request().method() + " " + a.uri() + " -> " + a.statusCode();
+        seen.add(what);
+        assertThat(a.body()).as(what).doesNotContain(c).doesNotContain("at io.jtau.");
+        assertThat(a.statusCode()).as(what + " " + a.body()).isLessThan(500);
+      }
+      assertThat(answers).hasSizeGreaterThan(40);
+      // The canary was echoed by many of those answers and removed on the way out.
+      long masked =
+          answers.stream().filter(a -> a.body().contains(io.jtau.access.Redactor.MASK)).count();
+      System.out.printf("canary probes: %d answers, %d redacted%n", answers.size(), masked);
+      assertThat(masked).isGreaterThanOrEqualTo(10);
+      // Pushing with the canary as the password of the Git server's basic auth.
+      if (GitCli.available()) {
+        GitCli.Result r =
+            cloud.git().run(cloud.work(), "ls-remote", cloud.repoUrl("hello", "code", c));
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.output()).doesNotContain(c);
+      }
+      // The failing fetches of the canary project ran (and logged) with the canary as token.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> cloud.node().projects().fetches("canary", "config") >= 1);
+      Logger log = Logger.getLogger("io.jtau.test.canary");
+      log.infof("cloning with repo token %s", c);
+      log.warn("failed: https://x:" + c + "@git.example.com/r.git");
+      log.error("push failed", new IllegalStateException("remote said " + c));
+      java.util.logging.Logger.getLogger("io.jtau.test.jul").info("jul " + c);
+      synchronized (LOGGED) {
+        assertThat(LOGGED)
+            .anySatisfy(l -> assertThat(l).contains("cloning with repo token <redacted>"));
+        assertThat(LOGGED).allSatisfy(l -> assertThat(l).doesNotContain(c));
+        assertThat(LOGGED)
+            .allSatisfy(l -> assertThat(Tokens.PATTERN.matcher(l).find()).as(l).isFalse());
+      }
+      // Nothing the node wrote to disk holds the canary in plain text (sealed at rest).
+      try (java.util.stream.Stream<Path> files = Files.walk(cloud.node().dataDir())) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          if (Files.size(f) < (64 << 20)) {
+            assertThat(
+                    new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .as(f.toString())
+                .doesNotContain(c);
+          }
+        }
+      }
+    } finally {
+      cloud.api("DELETE", "/api/project-admin/projects/canary", op, null);
     }
   }
 }
