@@ -187,7 +187,11 @@ public class Node {
             Duration.ofSeconds(config.access().coolDownSeconds()),
             10_000);
     git = new GitRepositories(dataDir.resolve("git"));
-    registry = new XodusRegistry(dataDir.resolve("registry"), config.retainSnapshots());
+    registry =
+        new XodusRegistry(
+            dataDir.resolve("registry"),
+            config.retainSnapshots(),
+            new BoxSealer(secrets, redactor));
     try {
       store = new FileContentStore(dataDir.resolve("store"));
     } catch (IOException e) {

@@ -130,12 +130,32 @@ class AccessIT {
           {"GET", "/api/projects/hello/tokens"},
           {"POST", "/api/projects/hello/tokens"},
           {"PUT", "/api/projects/hello/access"},
-          // Endpoints of other branches: refused by the table before any handler runs.
+          {"DELETE", "/api/projects/hello/tokens/tok_000000000000"},
+          // Data: databases, storages, channels.
           {"GET", "/api/projects/hello/databases/main/keys/k"},
+          {"PUT", "/api/projects/hello/databases/main/keys/k"},
+          {"DELETE", "/api/projects/hello/databases/main/keys/k"},
+          {"GET", "/api/projects/hello/databases/main/keys"},
           {"PUT", "/api/projects/hello/storages/files/objects/o"},
+          {"GET", "/api/projects/hello/storages/files/objects/o"},
+          {"GET", "/api/projects/hello/storages/files/objects"},
+          {"GET", "/api/projects/hello/storages/files/versions/o"},
+          {"DELETE", "/api/projects/hello/storages/files/objects/o"},
+          {"POST", "/api/projects/hello/channels/news"},
+          // Domains: claim, verify, release, list.
           {"POST", "/api/projects/hello/domains/example.com/claim"},
+          {"POST", "/api/projects/hello/domains/example.com/verify"},
+          {"DELETE", "/api/projects/hello/domains/example.com"},
+          {"GET", "/api/projects/hello/domains"},
+          // Builds and their logs, by project and by build id.
           {"GET", "/api/projects/hello/builds"},
           {"GET", "/api/builds/some-build/logs"},
+          {"GET", "/api/builds/some-build"},
+          {"POST", "/api/builds/some-build/cancel"},
+          {"POST", "/api/builds/some-build/retry"},
+          // Operator-only families.
+          {"GET", "/api/project-admin/projects"},
+          {"POST", "/api/project-admin/projects"},
           {"GET", "/api/tokens"},
           {"GET", "/api/audit"},
           {"GET", "/api/dream"},
@@ -152,6 +172,20 @@ class AccessIT {
     assertThat(cloud.api("GET", "/api/projects", cloud.operatorToken(), null).body())
         .contains("\"project\":\"hello\"");
 
+    // Build ids of this project are refused to the other project's token too.
+    HttpResponse<String> builds =
+        cloud.api("GET", "/api/builds?project=hello", cloud.operatorToken(), null);
+    assertThat(builds.statusCode()).as(builds.body()).isEqualTo(200);
+    assertThat(status(cloud, "GET", "/api/builds?project=hello", other)).isIn(200, 403);
+    assertThat(cloud.api("GET", "/api/builds?project=hello", other, null).body())
+        .doesNotContain("\"project\":\"hello\"");
+    for (JsonNode b : JSON.readTree(builds.body())) {
+      String id = b.path("id").asText();
+      assertThat(status(cloud, "GET", "/api/builds/" + id, other)).as(id).isEqualTo(403);
+      assertThat(status(cloud, "GET", "/api/builds/" + id + "/logs", other)).isEqualTo(403);
+      assertThat(status(cloud, "POST", "/api/builds/" + id + "/retry", other)).isEqualTo(403);
+    }
+
     Assumptions.assumeTrue(GitCli.available(), "the git client is not installed");
     assertThat(
             cloud
@@ -159,6 +193,15 @@ class AccessIT {
                 .run(cloud.work(), "ls-remote", cloud.repoUrl("hello", "code", other))
                 .output())
         .contains("403");
+    // Pushing to this project with the other project's push token is refused too.
+    Path dir = cloud.clone("hello", "code");
+    Files.writeString(dir.resolve("FOREIGN.md"), "from another project's token\n");
+    cloud.git().ok(dir, "add", "-A");
+    cloud.git().ok(dir, "commit", "-qm", "foreign push");
+    GitCli.Result push =
+        cloud.git().run(dir, "push", cloud.repoUrl("hello", "code", other), "HEAD:main");
+    assertThat(push.exit()).as(push.output()).isNotZero();
+    assertThat(push.output()).contains("403").doesNotContain(other);
   }
 
   @Test
