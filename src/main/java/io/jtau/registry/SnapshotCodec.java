@@ -20,8 +20,9 @@ import java.io.UncheckedIOException;
  * Encodes snapshots and history entries as JSON for storage. Thread-safe. The encoding is the
  * registry's own; the model stays free of serialization annotations.
  *
- * <p>Database encryption keys (the {@code encryptionKey} of a database resource and the {@code
- * encryption-key} of its compiled object) are sealed by the {@link SecretSealer} on the way to disk
+ * <p>Secrets of project config — database encryption keys ({@code encryptionKey} of a database
+ * resource, {@code encryption-key} of its compiled object) and inline TLS private keys of domains
+ * ({@code keyFile}, {@code key-file}) — are sealed by the {@link SecretSealer} on the way to disk
  * and opened on the way back, so decoded snapshots hold the plaintext and stored bytes never do.
  * Values stored before sealing was introduced are read as they are and sealed when written again.
  */
@@ -54,12 +55,22 @@ final class SnapshotCodec {
   /** Keeps nulls: tau's domain marker (K8) is a null value. */
   private final ObjectMapper plain = JsonMapper.builder().build();
 
-  /** Field names whose text values are sealed at rest. */
-  private static final java.util.Set<String> SEALED_FIELDS =
-      java.util.Set.of("encryptionKey", "encryption-key");
+  /** The context database encryption keys are sealed under. */
+  static final String DATABASE_KEY = "registry/database/encryption-key";
 
-  /** The context database keys are sealed under. */
-  static final String CONTEXT = "registry/database/encryption-key";
+  /** The context inline TLS private keys of domains are sealed under. */
+  static final String DOMAIN_KEY = "registry/domain/certificate-key";
+
+  /**
+   * Field names whose text values are sealed at rest, with their context: the record component
+   * (snapshot config) and the compiled object's key (tau's registry format) of each secret.
+   */
+  private static final java.util.Map<String, String> SEALED_FIELDS =
+      java.util.Map.of(
+          "encryptionKey", DATABASE_KEY,
+          "encryption-key", DATABASE_KEY,
+          "keyFile", DOMAIN_KEY,
+          "key-file", DOMAIN_KEY);
 
   private final SecretSealer sealer;
 
@@ -97,12 +108,13 @@ final class SnapshotCodec {
       fields.forEachRemaining(all::add);
       for (var f : all) {
         JsonNode v = f.getValue();
-        if (SEALED_FIELDS.contains(f.getKey()) && v.isTextual() && !v.asText().isEmpty()) {
+        String context = SEALED_FIELDS.get(f.getKey());
+        if (context != null && v.isTextual() && !v.asText().isEmpty()) {
           String text = v.asText();
           if (seal && !sealer.isSealed(text)) {
-            o.put(f.getKey(), sealer.seal(text, CONTEXT));
+            o.put(f.getKey(), sealer.seal(text, context));
           } else if (!seal && sealer.isSealed(text)) {
-            o.put(f.getKey(), sealer.open(text, CONTEXT));
+            o.put(f.getKey(), sealer.open(text, context));
           }
         } else {
           walk(v, seal);

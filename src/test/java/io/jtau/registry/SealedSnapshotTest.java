@@ -20,12 +20,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Database encryption keys of project config are sealed at rest by the registry (snapshot and its
- * compiled objects) with the node's secret box, and read back in plain.
+ * Secrets of project config (database encryption keys, inline TLS private keys of domains) are
+ * sealed at rest by the registry (snapshot and its compiled objects) with the node's secret box,
+ * and read back in plain.
  */
 class SealedSnapshotTest {
 
   static final String KEY = io.jtau.SuiteLogCapture.canary();
+  static final String PEM =
+      "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI" + KEY + "\n-----END PRIVATE KEY-----\n";
 
   @TempDir Path dir;
   final ProjectKey key = new ProjectKey("shop", "main");
@@ -70,7 +73,14 @@ class SealedSnapshotTest {
                     "all",
                     1 << 20,
                     "aes",
-                    encryptionKey)));
+                    encryptionKey),
+                new Resource.Domain(
+                    Identity.of("QmDom", "shop"),
+                    null,
+                    "shop.example.com",
+                    "inline",
+                    "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+                    PEM)));
     Map<String, Object> db =
         new java.util.LinkedHashMap<>(
             Map.of("id", "QmDb", "name", "orders", "encryption-key", encryptionKey));
@@ -83,7 +93,12 @@ class SealedSnapshotTest {
         cfg,
         Map.of(),
         Snapshot.compiledView(
-            Map.of("id", "QmProject"), Map.of("projects/QmProject/databases/QmDb", db)),
+            Map.of("id", "QmProject"),
+            Map.of(
+                "projects/QmProject/databases/QmDb",
+                db,
+                "projects/QmProject/domains/QmDom",
+                Map.of("id", "QmDom", "key-file", PEM))),
         List.of());
   }
 
@@ -100,6 +115,8 @@ class SealedSnapshotTest {
       Resource.Database d = (Resource.Database) back.config().resources().get(0);
       assertThat(d.encryptionKey()).isEqualTo(KEY);
       assertThat(back.compiled().toString()).contains("encryption-key=" + KEY);
+      assertThat(((Resource.Domain) back.config().resources().get(1)).keyFile()).isEqualTo(PEM);
+      assertThat(back.compiled().toString()).contains("key-file=" + PEM);
     }
     try (Stream<Path> files = Files.walk(dir.resolve("registry"))) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
