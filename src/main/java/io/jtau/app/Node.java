@@ -98,6 +98,7 @@ public class Node {
   private GitRepositories git;
   private XodusRegistry registry;
   private FileContentStore store;
+  private PinnedRegistry pinnedRegistry;
   private BuildCache buildCache;
   private BuildService builds;
   private BuildJobs buildJobs;
@@ -197,8 +198,16 @@ public class Node {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the content store", e);
     }
-    buildCache = new BuildCache(dataDir.resolve("builds"));
+    pinnedRegistry = new PinnedRegistry(registry, store);
+    // Snapshots published before a crash (or before pins existed) get their pins; pruned ones lose
+    // theirs.
+    pinnedRegistry.syncAll();
     NodeConfig.Build bc = config.build();
+    buildCache =
+        new BuildCache(
+            dataDir.resolve("builds"),
+            bc.cacheEntries(),
+            (hash, cid) -> unpin(cid, "build:" + hash));
     Sandbox sandbox =
         new Sandbox(
             new Sandbox.Config(
@@ -230,6 +239,7 @@ public class Node {
             new java.security.SecureRandom(),
             store,
             this::pin,
+            this::unpin,
             job -> {
               // A retried build that succeeds is in the cache now: let the project pick it up.
               if (job.attempts() > 1 && job.state() == BuildJobs.State.SUCCEEDED && started) {
@@ -337,8 +347,22 @@ public class Node {
                   LOG.debugf("pubsub function %s failed: %s", t.name(), e.getMessage());
                 }
               }
+
+              @Override
+              public io.jtau.runtime.wasm.EventResult invokeP2P(
+                  FunctionTarget t,
+                  GuestServices services,
+                  io.jtau.runtime.wasm.P2PRequest request) {
+                try {
+                  return wasm.invokeP2P(module(t.module()), invocation(t, services), request);
+                } catch (Exception e) {
+                  return new io.jtau.runtime.wasm.EventResult(
+                      false, "cannot load " + t.name() + ": " + e.getMessage(), 0, null, "");
+                }
+              }
             },
-            DataPlane.Settings.defaults());
+            DataPlane.Settings.defaults(),
+            new GuestContent(store, GuestContent.Settings.defaults()));
     startProjects(clock);
     GitHostApi hostApi = new GitHostApi();
     statusReporter = Executors.newSingleThreadExecutor(named("commit-status"));
@@ -385,7 +409,7 @@ public class Node {
     reconciler =
         new ProjectReconciler(
             sources,
-            registry,
+            pinnedRegistry,
             builds,
             this::prepare,
             gateway,
@@ -601,6 +625,14 @@ public class Node {
     }
   }
 
+  private void unpin(io.jtau.model.Cid cid, String owner) {
+    try {
+      store.unpin(cid, owner);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot unpin " + cid.value() + " for " + owner, e);
+    }
+  }
+
   private void prepare(FunctionTarget target) throws Exception {
     module(target.module());
   }
@@ -706,6 +738,14 @@ public class Node {
 
   public ContentStore store() {
     return store;
+  }
+
+  /**
+   * Collects the content store's unreferenced blocks older than {@code grace}, after making its
+   * pins match every snapshot the registry keeps. Blocking; safe while the node runs.
+   */
+  public PinnedRegistry.GcOutcome gc(Duration grace) throws IOException {
+    return pinnedRegistry.gc(grace);
   }
 
   public BuildService builds() {

@@ -98,6 +98,13 @@ public interface NodeConfig {
     @WithDefault("4")
     int concurrency();
 
+    /**
+     * Build cache entries kept (least recently used evicted first); an evicted artifact is unpinned
+     * and reclaimed by gc unless a kept snapshot references it.
+     */
+    @WithDefault("1000")
+    int cacheEntries();
+
     /** Wall-time limit of one build (all steps), seconds. */
     @WithDefault("600")
     int wallTimeSeconds();
