@@ -506,4 +506,81 @@ class AccessIT {
       cloud.api("DELETE", "/api/project-admin/projects/canary", op, null);
     }
   }
+
+  @Test
+  void aDatabaseKeyInProjectConfigIsSealedAtRestAndRedacted(Cloud cloud) throws Exception {
+    Assumptions.assumeTrue(GitCli.available(), "the git client is not installed");
+    String dbKey =
+        "dbkey-" + java.util.HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+    Path samples =
+        cloud
+            .node()
+            .config()
+            .projectDir()
+            .map(d -> Path.of(d, "samples"))
+            .orElse(Path.of("samples"));
+    Path root = Files.createTempDirectory(cloud.work(), "sealed-samples-");
+    copyTree(samples.resolve("kv"), root.resolve("sealed"));
+    Path config = root.resolve("sealed/config");
+    // Another project id (and so another generated domain) than the kv sample the dream serves.
+    for (Path f : List.of(config.resolve("config.yaml"), config.resolve("domains/kv.yaml"))) {
+      Files.writeString(
+          f,
+          Files.readString(f)
+              .replace(
+                  "QmT1AKSYZ9fWuuFrBVhvoxPE92akLQkkR2U8zyfhjuHn8z",
+                  "QmT1AKSYZ9fWuuFrBVhvoxPE92akLQkkR2U8zyfhjuHn8y")
+              .replace("kv-fhjuhn8z", "kv-fhjuhn8y"));
+    }
+    Files.writeString(
+        config.resolve("databases/visits.yaml"),
+        "encryption:\n  type: aes\n  key: " + dbKey + "\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    cloud.pushSample("sealed", root);
+
+    io.jtau.model.Snapshot live =
+        cloud
+            .node()
+            .registry()
+            .current(new io.jtau.model.ProjectKey("sealed", "main"))
+            .orElseThrow();
+    assertThat(live.config().resources())
+        .filteredOn(r -> r instanceof io.jtau.model.Resource.Database)
+        .singleElement()
+        .extracting(r -> ((io.jtau.model.Resource.Database) r).encryptionKey())
+        .as("read back in plain")
+        .isEqualTo(dbKey);
+    // At rest the registry holds it sealed only (the config repository holds what was committed).
+    try (java.util.stream.Stream<Path> files =
+        Files.walk(cloud.node().dataDir().resolve("registry"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
+            .as(f.toString())
+            .doesNotContain(dbKey);
+      }
+    }
+    // The redactor knows it: logs and error answers naming it show <redacted>.
+    assertThat(cloud.node().redactor().redact("key " + dbKey)).isEqualTo("key <redacted>");
+    HttpResponse<String> echo =
+        cloud.api(
+            "GET",
+            "/api/projects/sealed/databases/" + dbKey + "/keys/k",
+            cloud.operatorToken(),
+            null);
+    assertThat(echo.statusCode()).isEqualTo(404);
+    assertThat(echo.body()).doesNotContain(dbKey);
+  }
+
+  static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.sorted().toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
 }
