@@ -133,25 +133,7 @@ public class AccessFilter {
     return req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
   }
 
-  static void error(RoutingContext ctx, int status, String message) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store")
-        .end("{\"status\":" + status + ",\"error\":\"" + jsonEscape(message) + "\"}\n");
-  }
-
-  private static String jsonEscape(String s) {
-    StringBuilder b = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        b.append('\\').append(c);
-      } else if (c < 0x20) {
-        b.append(String.format("\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.toString();
+  void error(RoutingContext ctx, int status, String message) {
+    ErrorAnswers.json(ctx, node, status, message);
   }
 }

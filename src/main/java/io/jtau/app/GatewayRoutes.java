@@ -326,11 +326,8 @@ public class GatewayRoutes {
     return out;
   }
 
-  private static void plain(RoutingContext ctx, int status, String text) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "text/plain; charset=utf-8")
-        .end(text);
+  private void plain(RoutingContext ctx, int status, String text) {
+    ErrorAnswers.plain(ctx, node, status, text);
   }
 
   /**

@@ -98,7 +98,26 @@ public class GitHttpServlet extends GitServlet {
       }
     }
     req.setAttribute(PRINCIPAL, who);
-    super.service(request, response);
+    super.service(request, new RedactedErrors(res, node));
+  }
+
+  /**
+   * Passes the messages of JGit's own error answers ({@code sendError}) through the node's
+   * redactor, as every error answer of the node does ({@link ErrorAnswers}).
+   */
+  private static final class RedactedErrors
+      extends jakarta.servlet.http.HttpServletResponseWrapper {
+    private final Node node;
+
+    RedactedErrors(HttpServletResponse res, Node node) {
+      super(res);
+      this.node = node;
+    }
+
+    @Override
+    public void sendError(int sc, String msg) throws IOException {
+      super.sendError(sc, msg == null ? null : ErrorAnswers.redactor(node).redact(msg));
+    }
   }
 
   /** The password part of an HTTP basic credential (base64 of {@code user:password}). */
@@ -115,16 +134,16 @@ public class GitHttpServlet extends GitServlet {
     }
   }
 
-  private static void challenge(HttpServletResponse res, String message) throws IOException {
+  private void challenge(HttpServletResponse res, String message) throws IOException {
     res.setHeader("WWW-Authenticate", "Basic realm=\"jtau\"");
     fail(res, 401, message);
   }
 
-  private static void fail(HttpServletResponse res, int status, String message) throws IOException {
+  private void fail(HttpServletResponse res, int status, String message) throws IOException {
     res.setStatus(status);
     res.setContentType("text/plain; charset=utf-8");
     res.setHeader("Cache-Control", "no-store");
-    res.getWriter().write(message + "\n");
+    res.getWriter().write(ErrorAnswers.redactor(node).redact(message) + "\n");
   }
 
   @Override
@@ -227,14 +246,16 @@ public class GitHttpServlet extends GitServlet {
         pack.sendMessage(
             "jtau: " + branch + " @ " + commit.substring(0, 12) + " does not compile:");
         for (Problem p : errors) {
-          pack.sendMessage("  " + p);
+          pack.sendMessage(ErrorAnswers.redactor(node).redact("  " + p));
         }
         c.setResult(
             ReceiveCommand.Result.REJECTED_OTHER_REASON,
             "invalid config (" + errors.size() + " problem(s))");
         continue;
       }
-      result.problems().stream().filter(p -> !p.isError()).forEach(p -> pack.sendMessage("  " + p));
+      result.problems().stream()
+          .filter(p -> !p.isError())
+          .forEach(p -> pack.sendMessage(ErrorAnswers.redactor(node).redact("  " + p)));
       var before =
           node.registry()
               .current(new ProjectKey(project, branch))
@@ -244,7 +265,7 @@ public class GitHttpServlet extends GitServlet {
       pack.sendMessage(
           "jtau: plan for " + project + "@" + branch + " (" + plan.size() + " change(s)):");
       for (ConfigDiff.Change ch : plan) {
-        pack.sendMessage("  " + ch);
+        pack.sendMessage(ErrorAnswers.redactor(node).redact("  " + ch));
       }
     }
   }

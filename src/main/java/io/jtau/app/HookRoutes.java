@@ -73,6 +73,10 @@ public class HookRoutes {
           }
           ProjectRegistry.HookAnswer a =
               projects.receive(provider, hookId, req::getHeader, body.getBytes());
+          if (a.status() >= 400) {
+            ErrorAnswers.plain(ctx, node, a.status(), a.text());
+            return;
+          }
           ctx.response()
               .setStatusCode(a.status())
               .putHeader("Content-Type", "text/plain; charset=utf-8")
@@ -82,7 +86,7 @@ public class HookRoutes {
   }
 
   /** Answers and closes the connection, so a sender still streaming cannot push more bytes. */
-  private static void close(RoutingContext ctx, int status, String text) {
+  private void close(RoutingContext ctx, int status, String text) {
     var resp = ctx.response();
     if (resp.ended()) {
       return;
@@ -90,7 +94,7 @@ public class HookRoutes {
     resp.setStatusCode(status)
         .putHeader("Content-Type", "text/plain; charset=utf-8")
         .putHeader("Connection", "close")
-        .end(text)
+        .end(ErrorAnswers.redactor(node).redact(text))
         .onComplete(ar -> ctx.request().connection().close());
   }
 }

@@ -41,7 +41,6 @@ import io.jtau.runtime.wasm.WasmRuntimeConfig;
 import io.jtau.source.GitHostApi;
 import io.jtau.source.GitRepositories;
 import io.jtau.source.MirrorSync;
-import io.jtau.source.NodeKey;
 import io.jtau.source.ProjectStore;
 import io.jtau.source.RepoUrlGuard;
 import io.jtau.store.FileContentStore;
@@ -211,7 +210,11 @@ public class Node {
             10_000);
     step("data folder and keys");
     git = new GitRepositories(dataDir.resolve("git"));
-    registry = new XodusRegistry(dataDir.resolve("registry"), config.retainSnapshots());
+    registry =
+        new XodusRegistry(
+            dataDir.resolve("registry"),
+            config.retainSnapshots(),
+            new BoxSealer(secrets, redactor));
     try {
       store = new FileContentStore(dataDir.resolve("store"));
     } catch (IOException e) {
@@ -571,13 +574,21 @@ public class Node {
   /** Opens the registered remote projects (their mirrors start fetching once the queue runs). */
   private void startProjects(Clock clock) {
     SecureRandom random = new SecureRandom();
-    NodeKey key;
-    try {
-      key = NodeKey.loadOrCreate(dataDir.resolve("node.key"), random);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the node key", e);
-    }
     projectStore = new ProjectStore(dataDir.resolve("projects"));
+    try {
+      SealedSecretsMigration.Result moved =
+          SealedSecretsMigration.run(projectStore, dataDir.resolve("node.key"), secrets);
+      if (moved.rewritten() > 0 || moved.legacyKeyDeleted()) {
+        LOG.infof(
+            "moved %d stored secret(s) of remote projects to the node's secret box",
+            moved.rewritten());
+      }
+      for (String f : moved.failed()) {
+        LOG.warnf("a remote project's secrets stay in the former format: %s", f);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot migrate the remote projects' secrets", e);
+    }
     Supplier<String> publicUrl =
         () ->
             sourcesConfig
@@ -599,7 +610,7 @@ public class Node {
                 Duration.ofSeconds(Math.max(1, sourcesConfig.retryMaxSeconds())),
                 githubConfig.apiUrl(),
                 publicUrl),
-            key,
+            secrets,
             projectStore,
             guard,
             new GitHostApi(),
@@ -615,10 +626,12 @@ public class Node {
             k -> {
               if (queue != null) {
                 queue.enqueue(k);
-                projects.onSecret(redactor::register);
               }
             },
             name -> git.find(name, "config").isPresent());
+    // Before any project is registered or opened: every token and hook secret the registry seals
+    // or opens is known to the redactor from its first use.
+    projects.onSecret(redactor::register);
   }
 
   /** Origins of this node's own Git server, which remote projects may use over plain http. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jtau.access.SecretBox;
 import io.jtau.model.ProjectKey;
 import io.jtau.port.SourceRepository;
 import io.jtau.port.StatusSink;
@@ -15,7 +16,6 @@ import io.jtau.source.FetchFailedException;
 import io.jtau.source.GitHostApi;
 import io.jtau.source.GitRepositories;
 import io.jtau.source.MirrorSync;
-import io.jtau.source.NodeKey;
 import io.jtau.source.ProjectStore;
 import io.jtau.source.RemoteMirror;
 import io.jtau.source.RemoteProject;
@@ -147,7 +147,7 @@ public final class ProjectRegistry implements AutoCloseable {
   private static final HexFormat HEX = HexFormat.of();
 
   private final Settings settings;
-  private final NodeKey nodeKey;
+  private final SecretBox box;
   private final ProjectStore store;
   private final RepoUrlGuard guard;
   private final GitHostApi api;
@@ -166,7 +166,7 @@ public final class ProjectRegistry implements AutoCloseable {
 
   public ProjectRegistry(
       Settings settings,
-      NodeKey nodeKey,
+      SecretBox box,
       ProjectStore store,
       RepoUrlGuard guard,
       GitHostApi api,
@@ -179,7 +179,7 @@ public final class ProjectRegistry implements AutoCloseable {
       Consumer<ProjectKey> enqueue,
       Predicate<String> hostedExists) {
     this.settings = settings;
-    this.nodeKey = nodeKey;
+    this.box = box;
     this.store = store;
     this.guard = guard;
     this.api = api;
@@ -330,14 +330,10 @@ public final class ProjectRegistry implements AutoCloseable {
       boolean ssh = url.startsWith("ssh://");
       if (ssh && r.deployKey() != null) {
         kind = CredentialKind.DEPLOY_KEY;
-        sealedCred =
-            nodeKey.seal(
-                r.deployKey().getBytes(StandardCharsets.UTF_8), repo.purpose(name, "credential"));
+        sealedCred = box.seal(r.deployKey(), repo.purpose(name, "credential"));
       } else if (token != null) {
         kind = CredentialKind.TOKEN;
-        sealedCred =
-            nodeKey.seal(
-                seen(token).getBytes(StandardCharsets.UTF_8), repo.purpose(name, "credential"));
+        sealedCred = box.seal(seen(token), repo.purpose(name, "credential"));
       }
       if (ssh && hostKeys.isEmpty()) {
         throw new RegistrationException(
@@ -369,7 +365,9 @@ public final class ProjectRegistry implements AutoCloseable {
                     hostApi, fullname, token, "jtau " + name, generated.publicKeyLine());
             kind = CredentialKind.DEPLOY_KEY;
             sealedCred =
-                nodeKey.seal(generated.openSshPrivateKey(), repo.purpose(name, "credential"));
+                box.seal(
+                    new String(generated.openSshPrivateKey(), StandardCharsets.UTF_8),
+                    repo.purpose(name, "credential"));
             notes.add("added a read-only deploy key to " + fullname);
           }
         } catch (GitHostApi.HostApiException e) {
@@ -384,7 +382,7 @@ public final class ProjectRegistry implements AutoCloseable {
               url,
               provider,
               hookId,
-              nodeKey.seal(secret, repo.purpose(name, "hook")),
+              box.seal(new String(secret, StandardCharsets.US_ASCII), repo.purpose(name, "hook")),
               kind,
               sealedCred,
               hostHookId,
@@ -592,10 +590,7 @@ public final class ProjectRegistry implements AutoCloseable {
       return Optional.empty();
     }
     return Optional.of(
-        seen(
-            new String(
-                nodeKey.open(repo.sealedCredential(), repo.purpose(project, "credential")),
-                StandardCharsets.UTF_8)));
+        seen(box.open(repo.sealedCredential(), repo.purpose(project, "credential"))));
   }
 
   /** The REST API base of a repository's host, for statuses. */
@@ -710,7 +705,9 @@ public final class ProjectRegistry implements AutoCloseable {
               p.name(),
               r.name(),
               r.provider(),
-              seenBytes(nodeKey.open(r.sealedHookSecret(), r.purpose(p.name(), "hook")))));
+              seenBytes(
+                  box.open(r.sealedHookSecret(), r.purpose(p.name(), "hook"))
+                      .getBytes(StandardCharsets.UTF_8))));
     }
     live.put(p.name(), new Live(p, mirrors, sources));
     for (Repo r : p.repos()) {
@@ -748,7 +745,8 @@ public final class ProjectRegistry implements AutoCloseable {
     if (r.sealedCredential() == null) {
       return new Credentials.None();
     }
-    byte[] plain = nodeKey.open(r.sealedCredential(), r.purpose(project, "credential"));
+    String opened = box.open(r.sealedCredential(), r.purpose(project, "credential"));
+    byte[] plain = opened.getBytes(StandardCharsets.UTF_8);
     return switch (r.credentialKind()) {
       case NONE -> new Credentials.None();
       case TOKEN ->
@@ -758,7 +756,7 @@ public final class ProjectRegistry implements AutoCloseable {
                 case GITLAB -> "oauth2";
                 default -> "jtau";
               },
-              seen(new String(plain, StandardCharsets.UTF_8)).toCharArray());
+              seen(opened).toCharArray());
       case DEPLOY_KEY -> new Credentials.DeployKey(plain);
     };
   }

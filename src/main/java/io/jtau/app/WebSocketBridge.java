@@ -61,15 +61,13 @@ public class WebSocketBridge {
     String channel = ctx.pathParam("param1");
     var target = node.data().socket(hash, channel, node.config().branches());
     if (target.isEmpty()) {
-      ctx.response()
-          .setStatusCode(404)
-          .putHeader("Content-Type", "text/plain; charset=utf-8")
-          .end("no WebSocket-enabled channel " + channel + " for " + hash + "\n");
+      ErrorAnswers.plain(
+          ctx, node, 404, "no WebSocket-enabled channel " + channel + " for " + hash + "\n");
       return;
     }
     if (open.incrementAndGet() > MAX_SOCKETS) {
       open.decrementAndGet();
-      ctx.response().setStatusCode(503).end("too many WebSocket connections\n");
+      ErrorAnswers.plain(ctx, node, 503, "too many WebSocket connections\n");
       return;
     }
     req.toWebSocket()

@@ -4,6 +4,7 @@ import io.jtau.model.HistoryEntry;
 import io.jtau.model.ProjectKey;
 import io.jtau.model.Snapshot;
 import io.jtau.port.Registry;
+import io.jtau.port.SecretSealer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,11 +48,20 @@ public final class XodusRegistry implements Registry, AutoCloseable {
   private static final String OWNED_LINKS = "owned-links";
 
   private final Environment env;
-  private final SnapshotCodec codec = new SnapshotCodec();
+  private final SnapshotCodec codec;
   private final int retainSnapshots;
   private final Map<ProjectKey, Snapshot> currentCache = new ConcurrentHashMap<>();
 
   public XodusRegistry(Path dir, int retainSnapshots) {
+    this(dir, retainSnapshots, SecretSealer.NONE);
+  }
+
+  /**
+   * A registry whose stored snapshots and index values hold database encryption keys sealed by
+   * {@code sealer} (see {@link SnapshotCodec}).
+   */
+  public XodusRegistry(Path dir, int retainSnapshots, SecretSealer sealer) {
+    this.codec = new SnapshotCodec(sealer);
     if (retainSnapshots < 1) {
       throw new IllegalArgumentException("retainSnapshots must be at least 1");
     }

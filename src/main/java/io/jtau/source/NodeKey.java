@@ -20,10 +20,12 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The node's key for secrets at rest (repository tokens, deploy keys, webhook secrets): AES-256-GCM
- * with a random 96-bit nonce per message, the key in a file readable by the owner only ({@code
- * 0600}), created on first use. A sealed value binds its purpose as associated data, so a value
- * sealed for one repository cannot be replayed as another's. Thread-safe.
+ * The former key for remote projects' secrets at rest, kept only so a node can read values stored
+ * in its format once and rewrite them with the node's one secret box (the migration in the app).
+ * Nothing new is sealed with it. Format: AES-256-GCM with a random 96-bit nonce per message, the
+ * key in a file readable by the owner only ({@code 0600}), created on first use. A sealed value
+ * binds its purpose as associated data, so a value sealed for one repository cannot be replayed as
+ * another's. Thread-safe.
  */
 public final class NodeKey {
 

@@ -7,7 +7,9 @@ import java.util.Optional;
 /**
  * A project whose repositories live on a remote Git host, as persisted: one config repository, at
  * most one code repository, any number of website and library repositories. Secrets (hook secret,
- * token, deploy key) are held sealed by the {@link NodeKey}, never in plain text. Immutable.
+ * token, deploy key) are held sealed with the node's secret box ({@code jtau-sealed:v1:...}), never
+ * in plain text; records written before that format was adopted hold {@link NodeKey} values until
+ * the node migrates them at start. Immutable.
  *
  * @param name the project name on this node ({@code [a-z0-9][a-z0-9_-]{0,62}})
  * @param branch the remote branch to deploy, served as the node's first tuned branch; null to

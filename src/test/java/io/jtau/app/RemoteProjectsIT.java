@@ -61,7 +61,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class RemoteProjectsIT {
 
-  static final String CANARY = "CANARY-e2e-9b7d2f-do-not-print";
+  static final String CANARY = io.jtau.SuiteLogCapture.canary();
   static final String ID = "QmSbNd3eWBmwTiYXVoydEREfqNt5Cgep1w6AGwr4zKWRUx";
   static final String HOST = "hello-r4zkwrux.g.dream.localhost";
   static final ObjectMapper JSON = new ObjectMapper();

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -34,8 +33,10 @@ import org.junit.jupiter.api.Test;
 class AccessIT {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final String CANARY =
-      "jtau-canary-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+
+  /** The run's canary secret, also checked against every log line of the run at its end. */
+  static final String CANARY = io.jtau.SuiteLogCapture.canary();
+
   static final List<String> LOGGED = new ArrayList<>();
   static final Handler CAPTURE =
       new Handler() {
@@ -129,12 +130,32 @@ class AccessIT {
           {"GET", "/api/projects/hello/tokens"},
           {"POST", "/api/projects/hello/tokens"},
           {"PUT", "/api/projects/hello/access"},
-          // Endpoints of other branches: refused by the table before any handler runs.
+          {"DELETE", "/api/projects/hello/tokens/tok_000000000000"},
+          // Data: databases, storages, channels.
           {"GET", "/api/projects/hello/databases/main/keys/k"},
+          {"PUT", "/api/projects/hello/databases/main/keys/k"},
+          {"DELETE", "/api/projects/hello/databases/main/keys/k"},
+          {"GET", "/api/projects/hello/databases/main/keys"},
           {"PUT", "/api/projects/hello/storages/files/objects/o"},
+          {"GET", "/api/projects/hello/storages/files/objects/o"},
+          {"GET", "/api/projects/hello/storages/files/objects"},
+          {"GET", "/api/projects/hello/storages/files/versions/o"},
+          {"DELETE", "/api/projects/hello/storages/files/objects/o"},
+          {"POST", "/api/projects/hello/channels/news"},
+          // Domains: claim, verify, release, list.
           {"POST", "/api/projects/hello/domains/example.com/claim"},
+          {"POST", "/api/projects/hello/domains/example.com/verify"},
+          {"DELETE", "/api/projects/hello/domains/example.com"},
+          {"GET", "/api/projects/hello/domains"},
+          // Builds and their logs, by project and by build id.
           {"GET", "/api/projects/hello/builds"},
           {"GET", "/api/builds/some-build/logs"},
+          {"GET", "/api/builds/some-build"},
+          {"POST", "/api/builds/some-build/cancel"},
+          {"POST", "/api/builds/some-build/retry"},
+          // Operator-only families.
+          {"GET", "/api/project-admin/projects"},
+          {"POST", "/api/project-admin/projects"},
           {"GET", "/api/tokens"},
           {"GET", "/api/audit"},
           {"GET", "/api/dream"},
@@ -151,6 +172,20 @@ class AccessIT {
     assertThat(cloud.api("GET", "/api/projects", cloud.operatorToken(), null).body())
         .contains("\"project\":\"hello\"");
 
+    // Build ids of this project are refused to the other project's token too.
+    HttpResponse<String> builds =
+        cloud.api("GET", "/api/builds?project=hello", cloud.operatorToken(), null);
+    assertThat(builds.statusCode()).as(builds.body()).isEqualTo(200);
+    assertThat(status(cloud, "GET", "/api/builds?project=hello", other)).isIn(200, 403);
+    assertThat(cloud.api("GET", "/api/builds?project=hello", other, null).body())
+        .doesNotContain("\"project\":\"hello\"");
+    for (JsonNode b : JSON.readTree(builds.body())) {
+      String id = b.path("id").asText();
+      assertThat(status(cloud, "GET", "/api/builds/" + id, other)).as(id).isEqualTo(403);
+      assertThat(status(cloud, "GET", "/api/builds/" + id + "/logs", other)).isEqualTo(403);
+      assertThat(status(cloud, "POST", "/api/builds/" + id + "/retry", other)).isEqualTo(403);
+    }
+
     Assumptions.assumeTrue(GitCli.available(), "the git client is not installed");
     assertThat(
             cloud
@@ -158,6 +193,15 @@ class AccessIT {
                 .run(cloud.work(), "ls-remote", cloud.repoUrl("hello", "code", other))
                 .output())
         .contains("403");
+    // Pushing to this project with the other project's push token is refused too.
+    Path dir = cloud.clone("hello", "code");
+    Files.writeString(dir.resolve("FOREIGN.md"), "from another project's token\n");
+    cloud.git().ok(dir, "add", "-A");
+    cloud.git().ok(dir, "commit", "-qm", "foreign push");
+    GitCli.Result push =
+        cloud.git().run(dir, "push", cloud.repoUrl("hello", "code", other), "HEAD:main");
+    assertThat(push.exit()).as(push.output()).isNotZero();
+    assertThat(push.output()).contains("403").doesNotContain(other);
   }
 
   @Test
@@ -315,36 +359,228 @@ class AccessIT {
 
   @Test
   void aCanarySecretNeverShowsInLogsOrAnswers(Cloud cloud) throws Exception {
-    cloud.node().redactor().register(CANARY);
-    String sealed = cloud.node().secrets().seal(CANARY, "project/hello/repo-token");
-    assertThat(sealed).doesNotContain(CANARY);
-    assertThat(cloud.node().secrets().open(sealed, "project/hello/repo-token")).isEqualTo(CANARY);
-    List<HttpResponse<String>> answers = new ArrayList<>();
-    answers.add(cloud.api("GET", "/api/projects/hello", CANARY, null));
-    answers.add(cloud.api("GET", "/api/projects/hello?token=" + CANARY, null, null));
-    answers.add(cloud.api("GET", "/api/projects/" + CANARY, cloud.operatorToken(), null));
-    answers.add(cloud.api("DELETE", "/api/tokens/" + CANARY, cloud.operatorToken(), null));
-    answers.add(
+    String op = cloud.operatorToken();
+    String c = CANARY;
+    // The canary enters the node as a real secret: the token of a remote project's repositories
+    // (sealed at rest, registered with the redactor, used by every fetch, which fails here).
+    HttpResponse<String> reg =
         cloud.api(
             "POST",
-            "/api/projects/hello/tokens",
-            cloud.operatorToken(),
-            "{\"scopes\":[\"read\"],\"name\":\"" + CANARY + "\n\"}"));
-    answers.add(cloud.api("GET", "/git/hello/" + CANARY + ".git/info/refs", null, null));
-    Logger log = Logger.getLogger("io.jtau.test.canary");
-    log.infof("cloning with repo token %s", CANARY);
-    log.warn("failed: https://x:" + CANARY + "@git.example.com/r.git");
-    log.error("push failed", new IllegalStateException("remote said " + CANARY));
-    java.util.logging.Logger.getLogger("io.jtau.test.jul").info("jul " + CANARY);
-    for (HttpResponse<String> a : answers) {
-      assertThat(a.body()).as(a.uri() + " " + a.statusCode()).doesNotContain(CANARY);
+            "/api/project-admin/projects",
+            op,
+            "{\"name\":\"canary\",\"config\":\"http://127.0.0.1:9/acme/config.git\","
+                + "\"token\":\""
+                + c
+                + "\"}");
+    assertThat(reg.statusCode()).as(reg.body()).isEqualTo(201);
+    assertThat(reg.body()).doesNotContain(c);
+    String hookUrl = JSON.readTree(reg.body()).path("hooks").get(0).path("url").asText();
+    String hookPath = hookUrl.substring(hookUrl.indexOf("/api/hooks/"));
+    try {
+      String sealed = cloud.node().secrets().seal(c, "project/hello/repo-token");
+      assertThat(sealed).doesNotContain(c);
+      assertThat(cloud.node().secrets().open(sealed, "project/hello/repo-token")).isEqualTo(c);
+      List<HttpResponse<String>> answers = new ArrayList<>();
+      // Every API family, each provoked into an error that could echo the canary.
+      String[][] calls = {
+        // projects
+        {"GET", "/api/projects/" + c, null},
+        {"GET", "/api/projects/hello/history?branch=" + c, null},
+        {"GET", "/api/projects/hello/events?branch=" + c, null},
+        {"POST", "/api/projects/" + c + "/reconcile", null},
+        {"PUT", "/api/projects/hello/access", "{\"anonymousRead\":\"" + c + "\"}"},
+        {"PUT", "/api/projects/hello/access", "{\"" + c + "\":"},
+        // project registration (remote repositories)
+        {
+          "POST",
+          "/api/project-admin/projects",
+          "{\"name\":\"canary2\",\"config\":\"https://x:" + c + "@127.0.0.1:9/a/b.git\"}"
+        },
+        {"POST", "/api/project-admin/projects", "{\"name\":\"" + c + "!\",\"config\":\"x\"}"},
+        {
+          "POST",
+          "/api/project-admin/projects",
+          "{\"name\":\"canary3\",\"config\":\"ftp://" + c + "/x.git\"}"
+        },
+        {"DELETE", "/api/project-admin/projects/" + c, null},
+        // builds and their logs
+        {"GET", "/api/builds/" + c, null},
+        {"POST", "/api/builds/" + c + "/retry", null},
+        {"POST", "/api/builds/" + c + "/cancel", null},
+        {"GET", "/api/builds/" + c + "/logs", null},
+        {"GET", "/api/projects/hello/builds?branch=" + c, null},
+        // databases
+        {"GET", "/api/projects/hello/databases/" + c + "/keys/" + c, null},
+        {"PUT", "/api/projects/hello/databases/" + c + "/keys/k?branch=" + c, "{}"},
+        {"GET", "/api/projects/" + c + "/databases/main/keys", null},
+        // storages
+        {"PUT", "/api/projects/hello/storages/" + c + "/objects/" + c, "{}"},
+        {"GET", "/api/projects/hello/storages/files/objects/" + c + "?branch=" + c, null},
+        {"GET", "/api/projects/hello/storages/" + c + "/versions/" + c, null},
+        // domains
+        {"POST", "/api/projects/hello/domains/-" + c + "..example.com/claim", null},
+        {"POST", "/api/projects/hello/domains/" + c + "/verify", null},
+        {"DELETE", "/api/projects/hello/domains/" + c + ".example.com", null},
+        {"GET", "/api/projects/" + c + "/domains", null},
+        // tokens
+        {"DELETE", "/api/tokens/" + c, null},
+        {"DELETE", "/api/projects/hello/tokens/" + c, null},
+        {"POST", "/api/projects/hello/tokens", "{\"scopes\":[\"" + c + "\"]}"},
+        {"POST", "/api/projects/hello/tokens", "{\"scopes\":[\"read\"],\"name\":\"" + c + "\\n\"}"},
+        {"POST", "/api/tokens", "{\"project\":\"" + c + "!\",\"scopes\":[\"read\"]}"},
+        {"GET", "/api/audit?project=" + c + "&limit=" + c, null},
+        // webhooks
+        {"POST", "/api/hooks/github/" + c, "{}"},
+        {"POST", "/api/hooks/" + c + "/x", "{}"},
+        {"POST", hookPath, "{\"secret\":\"" + c + "\"}"},
+        // pub/sub
+        {"POST", "/api/projects/hello/channels/" + c + "?branch=" + c, c},
+        // dream API
+        {"POST", "/api/dream/samples/" + c, null},
+        {"POST", "/api/dream/repos/hello/" + c + "/push", null},
+        {"POST", "/api/dream/repos/" + c + "/config/push", null},
+        // git
+        {"GET", "/git/hello/" + c + ".git/info/refs?service=git-upload-pack", null},
+        {"GET", "/git/" + c + "/code.git/info/refs?service=git-upload-pack", null},
+        {"POST", "/git/hello/code.git/" + c, c}
+      };
+      for (String[] call : calls) {
+        answers.add(cloud.api(call[0], call[1], op, call[2]));
+      }
+      // The canary as a credential, in headers and in the query string.
+      answers.add(cloud.api("GET", "/api/projects/hello", c, null));
+      answers.add(cloud.api("GET", "/api/projects/hello?token=" + c, null, null));
+      answers.add(cloud.api("GET", "/git/hello/code.git/info/refs?password=" + c, null, null));
+      // The gateway: an unknown host and a malformed path naming the canary.
+      answers.add(cloud.get(c + ".example.com", "/"));
+      answers.add(cloud.get(PushToLiveIT.HOST, "/" + c + "/%C3%28"));
+      answers.add(cloud.get(PushToLiveIT.HOST, "/" + c + "%00"));
+      List<String> seen = new ArrayList<>();
+      for (HttpResponse<String> a : answers) {
+        String what = a.request().method() + " " + a.uri() + " -> " + a.statusCode();
+        seen.add(what);
+        assertThat(a.body()).as(what).doesNotContain(c).doesNotContain("at io.jtau.");
+        assertThat(a.statusCode()).as(what + " " + a.body()).isLessThan(500);
+      }
+      assertThat(answers).hasSizeGreaterThan(40);
+      // The canary was echoed by many of those answers and removed on the way out.
+      long masked =
+          answers.stream().filter(a -> a.body().contains(io.jtau.access.Redactor.MASK)).count();
+      System.out.printf("canary probes: %d answers, %d redacted%n", answers.size(), masked);
+      assertThat(masked).isGreaterThanOrEqualTo(10);
+      // Pushing with the canary as the password of the Git server's basic auth.
+      if (GitCli.available()) {
+        GitCli.Result r =
+            cloud.git().run(cloud.work(), "ls-remote", cloud.repoUrl("hello", "code", c));
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.output()).doesNotContain(c);
+      }
+      // The failing fetches of the canary project ran (and logged) with the canary as token.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> cloud.node().projects().fetches("canary", "config") >= 1);
+      Logger log = Logger.getLogger("io.jtau.test.canary");
+      log.infof("cloning with repo token %s", c);
+      log.warn("failed: https://x:" + c + "@git.example.com/r.git");
+      log.error("push failed", new IllegalStateException("remote said " + c));
+      java.util.logging.Logger.getLogger("io.jtau.test.jul").info("jul " + c);
+      synchronized (LOGGED) {
+        assertThat(LOGGED)
+            .anySatisfy(l -> assertThat(l).contains("cloning with repo token <redacted>"));
+        assertThat(LOGGED).allSatisfy(l -> assertThat(l).doesNotContain(c));
+        assertThat(LOGGED)
+            .allSatisfy(l -> assertThat(Tokens.PATTERN.matcher(l).find()).as(l).isFalse());
+      }
+      // Nothing the node wrote to disk holds the canary in plain text (sealed at rest).
+      try (java.util.stream.Stream<Path> files = Files.walk(cloud.node().dataDir())) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          if (Files.size(f) < (64 << 20)) {
+            assertThat(
+                    new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .as(f.toString())
+                .doesNotContain(c);
+          }
+        }
+      }
+    } finally {
+      cloud.api("DELETE", "/api/project-admin/projects/canary", op, null);
     }
-    synchronized (LOGGED) {
-      assertThat(LOGGED)
-          .anySatisfy(l -> assertThat(l).contains("cloning with repo token <redacted>"));
-      assertThat(LOGGED).allSatisfy(l -> assertThat(l).doesNotContain(CANARY));
-      assertThat(LOGGED)
-          .allSatisfy(l -> assertThat(Tokens.PATTERN.matcher(l).find()).as(l).isFalse());
+  }
+
+  @Test
+  void aDatabaseKeyInProjectConfigIsSealedAtRestAndRedacted(Cloud cloud) throws Exception {
+    Assumptions.assumeTrue(GitCli.available(), "the git client is not installed");
+    String dbKey =
+        "dbkey-" + java.util.HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+    Path samples =
+        cloud
+            .node()
+            .config()
+            .projectDir()
+            .map(d -> Path.of(d, "samples"))
+            .orElse(Path.of("samples"));
+    Path root = Files.createTempDirectory(cloud.work(), "sealed-samples-");
+    copyTree(samples.resolve("kv"), root.resolve("sealed"));
+    Path config = root.resolve("sealed/config");
+    // Another project id (and so another generated domain) than the kv sample the dream serves.
+    for (Path f : List.of(config.resolve("config.yaml"), config.resolve("domains/kv.yaml"))) {
+      Files.writeString(
+          f,
+          Files.readString(f)
+              .replace(
+                  "QmT1AKSYZ9fWuuFrBVhvoxPE92akLQkkR2U8zyfhjuHn8z",
+                  "QmT1AKSYZ9fWuuFrBVhvoxPE92akLQkkR2U8zyfhjuHn8y")
+              .replace("kv-fhjuhn8z", "kv-fhjuhn8y"));
+    }
+    Files.writeString(
+        config.resolve("databases/visits.yaml"),
+        "encryption:\n  type: aes\n  key: " + dbKey + "\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    cloud.pushSample("sealed", root);
+
+    io.jtau.model.Snapshot live =
+        cloud
+            .node()
+            .registry()
+            .current(new io.jtau.model.ProjectKey("sealed", "main"))
+            .orElseThrow();
+    assertThat(live.config().resources())
+        .filteredOn(r -> r instanceof io.jtau.model.Resource.Database)
+        .singleElement()
+        .extracting(r -> ((io.jtau.model.Resource.Database) r).encryptionKey())
+        .as("read back in plain")
+        .isEqualTo(dbKey);
+    // At rest the registry holds it sealed only (the config repository holds what was committed).
+    try (java.util.stream.Stream<Path> files =
+        Files.walk(cloud.node().dataDir().resolve("registry"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
+            .as(f.toString())
+            .doesNotContain(dbKey);
+      }
+    }
+    // The redactor knows it: logs and error answers naming it show <redacted>.
+    assertThat(cloud.node().redactor().redact("key " + dbKey)).isEqualTo("key <redacted>");
+    HttpResponse<String> echo =
+        cloud.api(
+            "GET",
+            "/api/projects/sealed/databases/" + dbKey + "/keys/k",
+            cloud.operatorToken(),
+            null);
+    assertThat(echo.statusCode()).isEqualTo(404);
+    assertThat(echo.body()).doesNotContain(dbKey);
+  }
+
+  static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.sorted().toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
     }
   }
 }
