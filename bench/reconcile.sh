@@ -47,8 +47,8 @@ for r in runs:
     p = m["scorePercentiles"]
     result[name] = {"unit": m["scoreUnit"], "p50": p["50.0"], "p95": p["95.0"],
                     "max": p["100.0"], "mean": m["score"],
-                    "samples": sum(c for it in m.get("rawDataHistogram", []) for _, c in it)}
-steps = [l for l in open(log) if l.startswith("STEPS")]
+                    "samples": sum(c for fork in m.get("rawDataHistogram", []) for it in fork for _, c in it)}
+steps = [l[l.index("STEPS"):] for l in open(log) if "STEPS" in l]
 if steps:
     result["oneFunctionChange_steps_ms"] = {
         k: float(v) for k, v in (x.split("=") for x in steps[-1].split(":", 1)[1].split())}

@@ -158,8 +158,11 @@ public final class ProjectReconciler {
    */
   private final Map<ProjectKey, CompiledConfig> configs = new ConcurrentHashMap<>();
 
-  /** The inventory of the last config each key planned with, reused while that config is live. */
-  private final Map<ProjectKey, KnownInventory> inventories = new ConcurrentHashMap<>();
+  /**
+   * The inventories of the last two configs each key worked with (the live one and the newest), so
+   * neither is computed twice while the key moves from one to the other.
+   */
+  private final Map<ProjectKey, List<KnownInventory>> inventories = new ConcurrentHashMap<>();
 
   /** Step → nanoseconds of the last run per key that got past the no-op check. */
   private final Map<ProjectKey, Map<String, Long>> lastSteps = new ConcurrentHashMap<>();
@@ -535,12 +538,16 @@ public final class ProjectReconciler {
     if (config == null) {
       return Inventory.EMPTY;
     }
-    KnownInventory known = inventories.get(key);
-    if (known != null && known.config() == config) {
-      return known.inventory();
+    List<KnownInventory> known = inventories.getOrDefault(key, List.of());
+    for (KnownInventory k : known) {
+      if (k.config() == config) {
+        return k.inventory();
+      }
     }
     Inventory inventory = Inventory.of(config);
-    inventories.put(key, new KnownInventory(config, inventory));
+    KnownInventory now = new KnownInventory(config, inventory);
+    inventories.put(
+        key, known.isEmpty() ? List.of(now) : List.of(known.get(known.size() - 1), now));
     return inventory;
   }
 
