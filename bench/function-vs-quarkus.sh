@@ -7,10 +7,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DURATION=${1:-20s}
-if ! command -v wrk >/dev/null; then
-  [ "$(id -u)" = 0 ] || { echo "wrk missing (apt-get install -y wrk)" >&2; exit 2; }
-  apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-fi
+. "$ROOT/bench/lib.sh"
+need wrk wrk
 WORK=$(mktemp -d)
 "$ROOT/tau" dream --fresh --http-port 0 --data-dir "$WORK/data" > "$WORK/dream.log" 2>&1 &
 PID=$!
@@ -31,12 +29,21 @@ AUTH="Authorization: Bearer $TOKEN"
 body_fn=$(curl -sf -H "Host: $HOST" "$BASE/hello")
 body_q=$(curl -sf -H "$AUTH" "$BASE/api/bench/hello")
 [ "$body_fn" = "$body_q" ] || { echo "bodies differ: '$body_fn' vs '$body_q'" >&2; exit 1; }
-rps() { wrk -t2 -c64 -d"$DURATION" "$@" | awk '/Requests\/sec/ { print $2 }'; }
+# prints "req/s p99_ms" from wrk --latency
+rps() {
+  wrk -t2 -c64 -d"$DURATION" --latency "$@" | awk '
+    /Requests\/sec/ { r = $2 }
+    $1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }; p = v }
+    END { print r, p }'
+}
 # a short warm-up of both paths (JIT), then the measured runs
 wrk -t2 -c64 -d5s -H "Host: $HOST" "$BASE/hello" >/dev/null
 wrk -t2 -c64 -d5s -H "$AUTH" "$BASE/api/bench/hello" >/dev/null
-FN=$(rps -H "Host: $HOST" "$BASE/hello")
-Q=$(rps -H "$AUTH" "$BASE/api/bench/hello")
-echo "function via gateway: $FN req/s"
-echo "plain Quarkus route:  $Q req/s (with the operator token check)"
-awk -v f="$FN" -v q="$Q" 'BEGIN { printf "ratio function/quarkus: %.2f\n", f / q }'
+read -r FN FN_P99 < <(rps -H "Host: $HOST" "$BASE/hello")
+read -r Q Q_P99 < <(rps -H "$AUTH" "$BASE/api/bench/hello")
+echo "function via gateway: $FN req/s, p99 $FN_P99 ms"
+echo "plain Quarkus route:  $Q req/s, p99 $Q_P99 ms (with the operator token check)"
+RATIO=$(awk -v f="$FN" -v q="$Q" 'BEGIN { printf "%.2f", f / q }')
+echo "ratio function/quarkus: $RATIO"
+python3 "$ROOT/bench/emit.py" function-vs-quarkus duration="$DURATION" function.rps="$FN" \
+  function.p99_ms="$FN_P99" quarkus.rps="$Q" quarkus.p99_ms="$Q_P99" ratio="$RATIO"

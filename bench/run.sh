@@ -18,7 +18,7 @@ names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
   for f in bench/*.sh; do
     n=$(basename "$f" .sh)
-    [ "$n" = run ] && continue
+    case "$n" in run | lib) continue ;; esac
     names+=("$n")
   done
 fi

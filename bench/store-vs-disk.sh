@@ -20,13 +20,26 @@ cp_="target/classes:target/test-classes:$(cat "$cpfile")"
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000 )); }
 
+emit=()
 for size in 1048576 104857600; do
-  java --add-opens java.base/sun.nio.ch=ALL-UNNAMED -cp "$cp_" \
-    io.jtau.store.StoreThroughputMain "$work" "$size" "$rounds"
+  line=$(java --add-opens java.base/sun.nio.ch=ALL-UNNAMED -cp "$cp_" \
+    io.jtau.store.StoreThroughputMain "$work" "$size" "$rounds")
+  echo "$line"
   src="$work/source-$size.bin"
   cp_us=$(for i in $(seq "$rounds"); do rm -f "$work/copy"; ms cp "$src" "$work/copy"; done | median)
   dd_us=$(for i in $(seq "$rounds"); do rm -f "$work/copy"; ms dd if="$src" of="$work/copy" bs=1M conv=fsync; done | median)
   cat_us=$(for i in $(seq "$rounds"); do ms sh -c "cat '$src' > /dev/null"; done | median)
   echo "size=$size cp_ms=$((cp_us / 1000)).$(( (cp_us % 1000) / 100 )) dd_fsync_ms=$((dd_us / 1000)).$(( (dd_us % 1000) / 100 )) cat_ms=$((cat_us / 1000)).$(( (cat_us % 1000) / 100 ))"
+  label=$((size / 1048576))MB
+  put_ms=$(sed -n 's/.*put_ms=\([0-9.]*\).*/\1/p' <<<"$line")
+  get_ms=$(sed -n 's/.*get_ms=\([0-9.]*\).*/\1/p' <<<"$line")
+  emit+=("$label.put_ms=$put_ms" "$label.get_ms=$get_ms"
+    "$label.cp_ms=$(awk -v u="$cp_us" 'BEGIN{printf "%.1f", u/1000}')"
+    "$label.dd_fsync_ms=$(awk -v u="$dd_us" 'BEGIN{printf "%.1f", u/1000}')"
+    "$label.cat_ms=$(awk -v u="$cat_us" 'BEGIN{printf "%.1f", u/1000}')"
+    "$label.put_vs_cp=$(awk -v a="$put_ms" -v u="$cp_us" 'BEGIN{printf "%.2f", a/(u/1000)}')"
+    "$label.put_vs_dd_fsync=$(awk -v a="$put_ms" -v u="$dd_us" 'BEGIN{printf "%.2f", a/(u/1000)}')"
+    "$label.get_vs_cat=$(awk -v a="$get_ms" -v u="$cat_us" 'BEGIN{printf "%.2f", a/(u/1000)}')")
   rm -rf "$work"/store-* "$work/copy"
 done
+python3 bench/emit.py store-vs-disk rounds="$rounds" "${emit[@]}"

@@ -140,6 +140,7 @@ public final class PathPolicy {
           new Row("*", "/api/tokens(/.*)?", Kind.OPERATOR, null, null),
           new Row("GET", "/api/audit/?", Kind.OPERATOR, null, null),
           new Row("*", "/api/dream(/.*)?", Kind.OPERATOR, null, null),
+          new Row("*", "/api/store(/.*)?", Kind.OPERATOR, null, null),
           new Row("*", "/git/.*", Kind.PUBLIC, null, null),
           new Row("GET", "/q/health(/.*)?", Kind.PUBLIC, null, null),
           new Row("GET", "/q/metrics/?", Kind.OPERATOR, null, null),

@@ -57,6 +57,15 @@ public final class DataPlane implements StateApplier {
 
     /** Invokes the function with a pubsub event; blocking, bounded by the function's timeout. */
     void invokePubSub(FunctionTarget target, GuestServices services, String topic, byte[] data);
+
+    /**
+     * Invokes the function with a P2P command event and returns what it answered; blocking, bounded
+     * by the function's timeout. Runners without P2P answer a failed result.
+     */
+    default io.jtau.runtime.wasm.EventResult invokeP2P(
+        FunctionTarget target, GuestServices services, io.jtau.runtime.wasm.P2PRequest request) {
+      return new io.jtau.runtime.wasm.EventResult(false, "p2p unavailable", 0, null, "");
+    }
   }
 
   /**
@@ -82,6 +91,8 @@ public final class DataPlane implements StateApplier {
   private final Broker broker;
   private final Runner runner;
   private final Settings settings;
+  private final GuestContent content;
+  private final Map<String, java.util.concurrent.Semaphore> p2pInFlight = new ConcurrentHashMap<>();
   private final Map<ProjectKey, Snapshot> views = new ConcurrentHashMap<>();
   private final Map<SubKey, Broker.Subscription> triggers = new HashMap<>();
   private final Map<SubKey, Broker.Subscription> dynamic = new ConcurrentHashMap<>();
@@ -93,6 +104,22 @@ public final class DataPlane implements StateApplier {
 
   public DataPlane(
       KvStore kv, ObjectStorage objects, Broker broker, Runner runner, Settings settings) {
+    this(kv, objects, broker, runner, settings, null);
+  }
+
+  /**
+   * A data plane whose guests also reach content by CID.
+   *
+   * @param content the node's content for guests; null offers none
+   */
+  public DataPlane(
+      KvStore kv,
+      ObjectStorage objects,
+      Broker broker,
+      Runner runner,
+      Settings settings,
+      GuestContent content) {
+    this.content = content;
     this.kv = kv;
     this.objects = objects;
     this.broker = broker;
@@ -361,6 +388,83 @@ public final class DataPlane implements StateApplier {
 
   public Broker broker() {
     return broker;
+  }
+
+  /** The node's content for guests, or null when this data plane offers none. */
+  GuestContent content() {
+    return content;
+  }
+
+  // ---- p2p within the node
+
+  /** P2P commands of one project in flight at once (bounds a function that calls itself). */
+  static final int MAX_P2P_IN_FLIGHT = 16;
+
+  /** Whether the key's current snapshot declares {@code protocol} (a service or a p2p function). */
+  public boolean servesProtocol(ProjectKey key, String protocol) {
+    Snapshot s = views.get(key);
+    if (s == null) {
+      return false;
+    }
+    for (Resource.Service svc : s.config().all(Resource.Service.class)) {
+      if (protocol.equals(svc.protocol())) {
+        return true;
+      }
+    }
+    return p2pFunctions(s.config(), protocol, null).findAny().isPresent();
+  }
+
+  /**
+   * Delivers a P2P command to the function of the key's current snapshot serving {@code protocol}
+   * and {@code command} (the caller's application scope first, then any), and returns its answer.
+   * Blocking, bounded by the callee's timeout.
+   *
+   * @throws IllegalStateException when no function serves it, too many commands are in flight, or
+   *     the callee failed (the message is for logs)
+   */
+  public io.jtau.runtime.wasm.EventResult sendP2P(
+      ProjectKey key,
+      String application,
+      io.jtau.runtime.wasm.P2PRequest request,
+      String protocol) {
+    Snapshot s = views.get(key);
+    if (s == null) {
+      throw new IllegalStateException("project " + key + " serves nothing");
+    }
+    String command = request.command();
+    String app = application == null ? "" : application;
+    Optional<Resource.Function> f =
+        p2pFunctions(s.config(), protocol, command)
+            .filter(fn -> app.equals(Objects.requireNonNullElse(fn.application(), "")))
+            .findFirst()
+            .or(() -> p2pFunctions(s.config(), protocol, command).findFirst());
+    if (f.isEmpty()) {
+      throw new IllegalStateException(
+          "no function of " + key + " serves command " + command + " on " + protocol);
+    }
+    FunctionTarget t =
+        target(key, s, f.get())
+            .orElseThrow(
+                () -> new IllegalStateException("function " + f.get().name() + " is not built"));
+    java.util.concurrent.Semaphore gate =
+        p2pInFlight.computeIfAbsent(
+            key.project(), k -> new java.util.concurrent.Semaphore(MAX_P2P_IN_FLIGHT));
+    if (!gate.tryAcquire()) {
+      throw new IllegalStateException("too many p2p commands in flight for " + key.project());
+    }
+    try {
+      return runner.invokeP2P(t, services(key), request);
+    } finally {
+      gate.release();
+    }
+  }
+
+  private static java.util.stream.Stream<Resource.Function> p2pFunctions(
+      ProjectConfig c, String protocol, String command) {
+    return c.all(Resource.Function.class).stream()
+        .filter(f -> "p2p".equals(f.type()))
+        .filter(f -> protocol.equals(f.service()))
+        .filter(f -> command == null || command.equals(f.command()));
   }
 
   /** Guest services bound to one project branch (what its functions may reach). */

@@ -1,6 +1,7 @@
 package io.jtau.app;
 
 import io.jtau.runtime.dns.DomainClaims;
+import io.jtau.runtime.gateway.AcmeCertificates;
 import io.jtau.source.GitRepositories;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +65,7 @@ public class DomainsResource {
     try {
       DomainClaims.Verification v = node.claims().verify(project, fqdn, node.projectId(project));
       node.gateway().refresh();
+      node.acmeWake();
       List<String> names =
           v.claim() == null ? List.of() : v.claim().txtNames(node.projectId(project));
       return new VerifyView(
@@ -84,6 +87,108 @@ public class DomainsResource {
     }
     node.gateway().refresh();
     return list(project);
+  }
+
+  /** The ACME certificate state of a name, and the CA's last word on it. */
+  public record CertView(
+      String fqdn,
+      boolean acme,
+      String state,
+      String issuer,
+      String notBefore,
+      String notAfter,
+      String lastError,
+      String lastAttempt,
+      String nextAttempt,
+      int failures,
+      List<String> events) {}
+
+  @GET
+  @Path("/{fqdn}/cert")
+  public CertView cert(@PathParam("fqdn") String fqdn, @PathParam("project") String project) {
+    requireProject(project);
+    String n = normalized(fqdn);
+    java.util.Optional<AcmeCertificates> acme = node.acme();
+    if (acme.isEmpty()) {
+      return new CertView(n, false, "acme-off", null, null, null, null, null, null, 0, List.of());
+    }
+    return view(acme.get(), n);
+  }
+
+  /** Asks for a certificate now; 409 when the name is not verified for this project. */
+  @POST
+  @Path("/{fqdn}/cert")
+  public CertView requestCert(
+      @PathParam("fqdn") String fqdn, @PathParam("project") String project) {
+    requireProject(project);
+    String n = normalized(fqdn);
+    AcmeCertificates acme =
+        node.acme()
+            .orElseThrow(
+                () ->
+                    new WebApplicationException(
+                        jakarta.ws.rs.core.Response.status(409)
+                            .type(MediaType.TEXT_PLAIN)
+                            .entity("ACME is off on this node (jtau.acme.enabled=false)\n")
+                            .build()));
+    if (!node.claims().isVerified(project, n)) {
+      String why =
+          n
+              + " is not a verified domain of project "
+              + project
+              + " (tau domain claim, then tau domain verify): no certificate is ordered";
+      acme.refused(n, why);
+      throw conflict(why);
+    }
+    try {
+      acme.request(n);
+    } catch (IllegalArgumentException e) {
+      throw conflict(e.getMessage());
+    }
+    node.acmeWake();
+    return view(acme, n);
+  }
+
+  private static WebApplicationException conflict(String message) {
+    return new WebApplicationException(
+        jakarta.ws.rs.core.Response.status(409)
+            .type(MediaType.TEXT_PLAIN)
+            .entity(message + "\n")
+            .build());
+  }
+
+  private static String normalized(String fqdn) {
+    try {
+      return AcmeCertificates.normalize(fqdn);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException(e.getMessage());
+    }
+  }
+
+  private static CertView view(AcmeCertificates acme, String n) {
+    AcmeCertificates.CertStatus s = acme.status(n);
+    List<String> events = new ArrayList<>();
+    for (AcmeCertificates.Event e : acme.events()) {
+      if (e.name().equals(n)) {
+        events.add(e.at() + " " + e.kind() + ": " + e.message());
+      }
+    }
+    return new CertView(
+        n,
+        true,
+        s.state(),
+        s.issuer(),
+        str(s.notBefore()),
+        str(s.notAfter()),
+        s.lastError(),
+        str(s.lastAttempt()),
+        str(s.nextAttempt()),
+        s.failures(),
+        events);
+  }
+
+  private static String str(Object o) {
+    return o == null ? null : o.toString();
   }
 
   private ClaimView view(DomainClaims.Claim c) {

@@ -41,6 +41,7 @@ import org.jboss.logging.Logger;
 public class GatewayRoutes {
 
   private static final Logger ACCESS = Logger.getLogger("jtau.access");
+  private static final String ACME_CHALLENGE = "/.well-known/acme-challenge/";
 
   @Inject Node node;
   @Inject MeterRegistry meters;
@@ -54,6 +55,16 @@ public class GatewayRoutes {
     HttpServerRequest req = ctx.request();
     String rawHost = req.authority() != null ? req.authority().toString() : req.getHeader("Host");
     String host = Gateway.normalizeHost(rawHost);
+    if (req.path().startsWith(ACME_CHALLENGE)) {
+      // HTTP-01: answered only for the exact name being validated, before any project route.
+      java.util.Optional<String> answer =
+          node.acmeChallenges().answer(host, req.path().substring(ACME_CHALLENGE.length()));
+      if (answer.isPresent()) {
+        accessLog(ctx, t0, host, "-");
+        ctx.response().putHeader("Content-Type", "application/octet-stream").end(answer.get());
+        return;
+      }
+    }
     Gateway gateway = node.gateway();
     java.util.Optional<ProjectKey> owner = gateway.owner(host);
     if (owner.isEmpty()) {

@@ -99,6 +99,7 @@ public class Node {
   private GitRepositories git;
   private XodusRegistry registry;
   private FileContentStore store;
+  private PinnedRegistry pinnedRegistry;
   private BuildCache buildCache;
   private BuildService builds;
   private BuildJobs buildJobs;
@@ -110,6 +111,9 @@ public class Node {
   private DomainClaims claims;
   private DnsService dns;
   private SniKeyManager sni;
+  private final io.jtau.runtime.gateway.AcmeChallenges acmeChallenges =
+      new io.jtau.runtime.gateway.AcmeChallenges();
+  private volatile AcmeService acme;
   private ExecutorService dnsWorkers;
   private ScheduledExecutorService domainTimer;
   private volatile int dnsPort = -1;
@@ -140,6 +144,23 @@ public class Node {
   private java.util.concurrent.ExecutorService fetchers;
   private java.util.concurrent.ExecutorService statusReporter;
   private volatile boolean started;
+  private final List<StartupStep> startupSteps = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private long stepStart;
+
+  /** One timed step of {@link #start}, shown by {@code tau dream} while it starts. */
+  public record StartupStep(String name, long millis) {}
+
+  /** Records the step that ends now; the next one starts now. */
+  private void step(String name) {
+    long now = System.nanoTime();
+    startupSteps.add(new StartupStep(name, (now - stepStart) / 1_000_000));
+    stepStart = now;
+  }
+
+  /** The timed steps of the node's start, in order (empty before it starts). Thread-safe. */
+  public List<StartupStep> startupSteps() {
+    return List.copyOf(startupSteps);
+  }
 
   void onStart(@Observes StartupEvent ev) {
     start();
@@ -154,6 +175,7 @@ public class Node {
       return;
     }
     long t0 = System.nanoTime();
+    stepStart = t0;
     dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
     try {
       if (config.fresh()) {
@@ -187,6 +209,7 @@ public class Node {
             Duration.ofMinutes(1),
             Duration.ofSeconds(config.access().coolDownSeconds()),
             10_000);
+    step("data folder and keys");
     git = new GitRepositories(dataDir.resolve("git"));
     registry = new XodusRegistry(dataDir.resolve("registry"), config.retainSnapshots());
     try {
@@ -194,8 +217,17 @@ public class Node {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the content store", e);
     }
-    buildCache = new BuildCache(dataDir.resolve("builds"));
+    pinnedRegistry = new PinnedRegistry(registry, store);
+    // Snapshots published before a crash (or before pins existed) get their pins; pruned ones lose
+    // theirs.
+    pinnedRegistry.syncAll();
+    step("Git server, registry, content store");
     NodeConfig.Build bc = config.build();
+    buildCache =
+        new BuildCache(
+            dataDir.resolve("builds"),
+            bc.cacheEntries(),
+            (hash, cid) -> unpin(cid, "build:" + hash));
     Sandbox sandbox =
         new Sandbox(
             new Sandbox.Config(
@@ -227,6 +259,7 @@ public class Node {
             new java.security.SecureRandom(),
             store,
             this::pin,
+            this::unpin,
             job -> {
               // A retried build that succeeds is in the cache now: let the project pick it up.
               if (job.attempts() > 1 && job.state() == BuildJobs.State.SUCCEEDED && started) {
@@ -241,6 +274,7 @@ public class Node {
             sandbox,
             BuildService.allBuilders(Path.of(bc.npmCache())),
             this::pin);
+    step("build service and sandbox");
     bundles =
         new BundleCache(
             store,
@@ -264,12 +298,6 @@ public class Node {
     dns = new DnsService(config, () -> gateway.hosts(), clock);
     dnsWorkers = Executors.newCachedThreadPool(named("dns"));
     dnsPort = dns.start(dnsWorkers);
-    if (config.acme().enabled()) {
-      throw new IllegalStateException(
-          "jtau.acme.enabled=true: this node has no ACME client yet; use inline certificates"
-              + " (domain certificate.type: inline) or the node's self-signed certificate, and"
-              + " set jtau.acme.enabled=false");
-    }
     sni = new SniKeyManager();
     if (config.tls().port() >= 0) {
       try {
@@ -285,6 +313,24 @@ public class Node {
             "cannot make the node's TLS certificate: " + e.getMessage(), e);
       }
     }
+    if (config.acme().enabled()) {
+      try {
+        acme =
+            AcmeService.start(
+                config,
+                dataDir.resolve("acme"),
+                clock,
+                secrets,
+                acmeChallenges,
+                sni,
+                this::acmeProjectNames,
+                claims::isVerifiedByAny,
+                named("acme"));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open the ACME folder: " + e.getMessage(), e);
+      }
+    }
+    step("gateway, DNS, TLS");
     domainTimer = Executors.newSingleThreadScheduledExecutor(named("domains"));
     int every = Math.max(10, config.domains().reverifySeconds());
     domainTimer.scheduleWithFixedDelay(this::reverifyDomains, every, every, TimeUnit.SECONDS);
@@ -334,8 +380,23 @@ public class Node {
                   LOG.debugf("pubsub function %s failed: %s", t.name(), e.getMessage());
                 }
               }
+
+              @Override
+              public io.jtau.runtime.wasm.EventResult invokeP2P(
+                  FunctionTarget t,
+                  GuestServices services,
+                  io.jtau.runtime.wasm.P2PRequest request) {
+                try {
+                  return wasm.invokeP2P(module(t.module()), invocation(t, services), request);
+                } catch (Exception e) {
+                  return new io.jtau.runtime.wasm.EventResult(
+                      false, "cannot load " + t.name() + ": " + e.getMessage(), 0, null, "");
+                }
+              }
             },
-            DataPlane.Settings.defaults());
+            DataPlane.Settings.defaults(),
+            new GuestContent(store, GuestContent.Settings.defaults()));
+    step("Wasm runtime, databases, storages, pub/sub");
     startProjects(clock);
     GitHostApi hostApi = new GitHostApi();
     statusReporter = Executors.newSingleThreadExecutor(named("commit-status"));
@@ -382,7 +443,7 @@ public class Node {
     reconciler =
         new ProjectReconciler(
             sources,
-            registry,
+            pinnedRegistry,
             builds,
             this::prepare,
             gateway,
@@ -451,6 +512,7 @@ public class Node {
     safetyPass.start();
     projects.start();
     knownKeys().forEach(queue::enqueue);
+    step("reconcile loop");
     LOG.infof("node started in %d ms, data in %s", (System.nanoTime() - t0) / 1_000_000, dataDir);
   }
 
@@ -588,6 +650,14 @@ public class Node {
     }
   }
 
+  private void unpin(io.jtau.model.Cid cid, String owner) {
+    try {
+      store.unpin(cid, owner);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot unpin " + cid.value() + " for " + owner, e);
+    }
+  }
+
   private void prepare(FunctionTarget target) throws Exception {
     module(target.module());
   }
@@ -695,6 +765,14 @@ public class Node {
     return store;
   }
 
+  /**
+   * Collects the content store's unreferenced blocks older than {@code grace}, after making its
+   * pins match every snapshot the registry keeps. Blocking; safe while the node runs.
+   */
+  public PinnedRegistry.GcOutcome gc(Duration grace) throws IOException {
+    return pinnedRegistry.gc(grace);
+  }
+
   public BuildService builds() {
     return builds;
   }
@@ -727,6 +805,54 @@ public class Node {
     DnsService d = dns;
     if (d != null) {
       d.rebuild();
+    }
+    AcmeService a = acme;
+    if (a != null) {
+      a.wake();
+    }
+  }
+
+  /**
+   * The domains projects declare with {@code certificate.type: auto} (the default) and hold a
+   * verified claim on: the project names ACME keeps certificates for. Generated domains are left
+   * out (they need a wildcard, which HTTP-01 cannot prove).
+   */
+  java.util.Set<String> acmeProjectNames() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (ProjectKey k : knownKeys()) {
+      Optional<io.jtau.model.Snapshot> s = registry.current(k);
+      if (s.isEmpty()) {
+        continue;
+      }
+      for (io.jtau.model.Resource.Domain d :
+          s.get().config().all(io.jtau.model.Resource.Domain.class)) {
+        String fqdn = d.fqdn().toLowerCase(java.util.Locale.ROOT);
+        if (!"inline".equals(d.certType())
+            && !authority.isGenerated(fqdn)
+            && claims.isVerified(k.project(), fqdn)) {
+          out.add(fqdn);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** HTTP-01 challenges being validated (answered by the gateway). */
+  public io.jtau.runtime.gateway.AcmeChallenges acmeChallenges() {
+    return acmeChallenges;
+  }
+
+  /** ACME certificates, or empty when {@code jtau.acme.enabled} is false. */
+  public Optional<io.jtau.runtime.gateway.AcmeCertificates> acme() {
+    AcmeService a = acme;
+    return a == null ? Optional.empty() : Optional.of(a.certificates());
+  }
+
+  /** Asks ACME to look for due names now (a claim verified, a config applied). */
+  public void acmeWake() {
+    AcmeService a = acme;
+    if (a != null) {
+      a.wake();
     }
   }
 
@@ -866,6 +992,8 @@ public class Node {
     }
     closeQuietly(projectStore);
     domainTimer.shutdownNow();
+    closeQuietly(acme);
+    acme = null;
     closeQuietly(dns);
     dnsWorkers.shutdownNow();
     closeQuietly(claims);

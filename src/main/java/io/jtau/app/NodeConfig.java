@@ -98,6 +98,13 @@ public interface NodeConfig {
     @WithDefault("4")
     int concurrency();
 
+    /**
+     * Build cache entries kept (least recently used evicted first); an evicted artifact is unpinned
+     * and reclaimed by gc unless a kept snapshot references it.
+     */
+    @WithDefault("1000")
+    int cacheEntries();
+
     /** Wall-time limit of one build (all steps), seconds. */
     @WithDefault("600")
     int wallTimeSeconds();
@@ -225,9 +232,60 @@ public interface NodeConfig {
 
   /** Settings of ACME. */
   interface Acme {
-    /** Obtain certificates from an ACME CA for verified domains. */
+    /** Obtain certificates from an ACME CA for verified domains and the node's own names. */
     @WithDefault("false")
     boolean enabled();
+
+    /** The CA's ACME directory URL (Let's Encrypt staging by default; production is /directory). */
+    @WithDefault("https://acme-staging-v02.api.letsencrypt.org/directory")
+    String directory();
+
+    /** Contact e-mail given to the CA for the account (optional). */
+    Optional<String> email();
+
+    /** Agree to the CA's terms of service (required by most CAs; read them first). */
+    @WithDefault("false")
+    boolean agreeTerms();
+
+    /**
+     * PEM file of extra CA certificates trusted for the ACME server's own HTTPS (a private CA or a
+     * test server); absent = the JDK's trusted CAs only.
+     */
+    Optional<String> trustedCa();
+
+    /**
+     * The node's own names to get certificates for (the cloud FQDN, names under {@code tau.<fqdn>},
+     * or {@code jtau.gateway.node-hosts}); any other name stops the node at start.
+     */
+    Optional<List<String>> nodeNames();
+
+    /** Renew a certificate this many days before it expires. */
+    @WithDefault("30")
+    int renewDays();
+
+    /** Seconds between checks for due certificates (orders also start when a name verifies). */
+    @WithDefault("300")
+    int checkSeconds();
+
+    /** First wait after a failed order, in seconds; it doubles per failure. */
+    @WithDefault("60")
+    int backoffMinSeconds();
+
+    /** Longest wait after failed orders, in seconds. */
+    @WithDefault("21600")
+    int backoffMaxSeconds();
+
+    /** Orders sent to the CA per rolling hour, at most (all names together). */
+    @WithDefault("20")
+    int ordersPerHour();
+
+    /** Seconds a challenge or an order may take to become valid. */
+    @WithDefault("120")
+    int challengeTimeoutSeconds();
+
+    /** Seconds an HTTP request to the CA may take. */
+    @WithDefault("20")
+    int networkTimeoutSeconds();
   }
 
   /** Settings of {@code tau dream}. */
@@ -240,7 +298,14 @@ public interface NodeConfig {
     Optional<String> samplesDir();
 
     /** Sample projects to seed. */
-    @WithDefault("hello,kv,chat")
+    @WithDefault("hello,kv,chat,notes,fib")
     List<String> samples();
+
+    /**
+     * What {@code tau dream} prints on standard output while it starts: {@code text} (progress
+     * lines, then the banner) or {@code json} (nothing but the dream.json document, once ready).
+     */
+    @WithDefault("text")
+    String output();
   }
 }

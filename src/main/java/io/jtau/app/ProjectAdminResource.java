@@ -16,7 +16,9 @@ import java.util.Map;
 /**
  * Registration of projects whose repositories live on remote Git hosts: {@code POST
  * /api/project-admin/projects} (answers the webhook URLs and secrets, once), {@code GET} (list, no
- * secrets), {@code DELETE /api/project-admin/projects/{name}}, {@code POST .../{name}/fetch}.
+ * secrets), {@code DELETE /api/project-admin/projects/{name}} (also deletes the webhooks and deploy
+ * keys registration created on the Git host; what could not be deleted is listed in {@code
+ * warnings}, the local removal completes regardless), {@code POST .../{name}/fetch}.
  */
 @Path("/api/project-admin/projects")
 @Produces(MediaType.APPLICATION_JSON)
@@ -44,10 +46,13 @@ public class ProjectAdminResource {
   @DELETE
   @Path("/{name}")
   public Response remove(@PathParam("name") String name) {
-    if (!node.projects().remove(name)) {
+    ProjectRegistry.Removal removal = node.projects().remove(name);
+    if (!removal.found()) {
       return error(404, "no registered project " + name);
     }
-    return Response.ok(Map.of("removed", name)).build();
+    return Response.ok(
+            Map.of("removed", name, "host", removal.host(), "warnings", removal.warnings()))
+        .build();
   }
 
   @POST

@@ -2,13 +2,20 @@ package io.jtau.app;
 
 import io.jtau.model.ProjectKey;
 import io.jtau.runtime.kv.KvDatabase;
+import io.jtau.runtime.wasm.EventResult;
 import io.jtau.runtime.wasm.GuestServices;
 import io.jtau.runtime.wasm.Invocation;
 import io.jtau.runtime.wasm.KeyValueStore;
+import io.jtau.runtime.wasm.P2PNode;
+import io.jtau.runtime.wasm.P2PRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -69,6 +76,80 @@ final class ProjectGuestServices implements GuestServices {
       return data.globals(key).map(KvAdapter::new);
     } catch (IOException e) {
       return Optional.empty();
+    }
+  }
+
+  @Override
+  public Optional<io.jtau.runtime.wasm.ContentStore> content(Invocation inv) {
+    if (!mine(inv) || data.content() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(data.content().forProject(key.project()));
+  }
+
+  @Override
+  public Optional<P2PNode> p2p(Invocation inv) {
+    return mine(inv) ? Optional.of(new LocalP2P(inv)) : Optional.empty();
+  }
+
+  /** This node's peer id as guests see it: one node, one stable identity. */
+  static final byte[] NODE_PEER = P2PRequest.peerId("jtau-node".getBytes(StandardCharsets.UTF_8));
+
+  /**
+   * P2P within this node: a command goes to the function of the same project branch that serves its
+   * protocol and command, run in this node's Wasm runtime. The only peer is this node; other nodes
+   * are out of reach (there is no cluster messaging yet), so a command addressed to another peer
+   * fails (43) and discovery finds this node alone.
+   */
+  private final class LocalP2P implements P2PNode {
+    private final Invocation inv;
+
+    LocalP2P(Invocation inv) {
+      this.inv = inv;
+    }
+
+    @Override
+    public boolean open(String protocol) {
+      return data.servesProtocol(key, protocol);
+    }
+
+    @Override
+    public Map<String, Object> send(String protocol, String command, byte[] body, byte[] toPeer)
+        throws P2PException {
+      if (toPeer != null && !Arrays.equals(toPeer, NODE_PEER)) {
+        throw new P2PException("peer is not this node; commands between nodes are not offered");
+      }
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("data", body.clone());
+      map.put("protocol", protocol);
+      EventResult r;
+      try {
+        r =
+            data.sendP2P(
+                key,
+                inv.application(),
+                new P2PRequest(command, map, NODE_PEER, NODE_PEER),
+                protocol);
+      } catch (IllegalStateException e) {
+        throw new P2PException(e.getMessage());
+      }
+      if (!r.ok()) {
+        throw new P2PException("command " + command + " failed: " + r.reason());
+      }
+      return r.responseData() == null ? Map.of() : Map.of("data", r.responseData());
+    }
+
+    @Override
+    public List<byte[]> discover(int max, Duration timeout) {
+      return max <= 0 ? List.of() : List.of(NODE_PEER.clone());
+    }
+
+    @Override
+    public String listen(String protocol) throws P2PException {
+      if (!data.servesProtocol(key, protocol)) {
+        throw new P2PException("project " + key.project() + " declares no protocol " + protocol);
+      }
+      return protocol;
     }
   }
 

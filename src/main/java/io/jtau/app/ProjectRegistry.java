@@ -23,6 +23,7 @@ import io.jtau.source.RemoteProject.CredentialKind;
 import io.jtau.source.RemoteProject.Repo;
 import io.jtau.source.RemoteProject.Role;
 import io.jtau.source.RepoUrlGuard;
+import io.jtau.source.SshHostKeys;
 import io.jtau.source.VerifiedSource;
 import io.jtau.source.WebhookVerifier;
 import io.jtau.source.WebhookVerifier.Provider;
@@ -81,12 +82,19 @@ public final class ProjectRegistry implements AutoCloseable {
       String provider,
       String apiUrl,
       List<ExtraRepo> repos,
-      List<String> allowedSigners) {
+      List<String> allowedSigners,
+      List<String> sshHostKeys) {
     @Override
     public String toString() {
       return "Registration[" + name + "]";
     }
   }
+
+  /**
+   * What removing a project did: the local removal always completes; {@code host} lists what was
+   * deleted on the Git host, {@code warnings} what could not be (to delete by hand).
+   */
+  public record Removal(boolean found, List<String> host, List<String> warnings) {}
 
   /** A website or library repository of a registration. */
   public record ExtraRepo(String role, String fullname, String url) {}
@@ -267,6 +275,7 @@ public final class ProjectRegistry implements AutoCloseable {
     if (r.allowedSigners() != null && !r.allowedSigners().isEmpty()) {
       CommitSignatures.of(r.allowedSigners());
     }
+    SshHostKeys hostKeys = SshHostKeys.parse(r.sshHostKeys());
     List<String[]> wanted = new ArrayList<>();
     wanted.add(new String[] {"CONFIG", "config", null, r.config()});
     if (r.code() != null && !r.code().isBlank()) {
@@ -330,8 +339,18 @@ public final class ProjectRegistry implements AutoCloseable {
             nodeKey.seal(
                 seen(token).getBytes(StandardCharsets.UTF_8), repo.purpose(name, "credential"));
       }
+      if (ssh && hostKeys.isEmpty()) {
+        throw new RegistrationException(
+            role.name().toLowerCase(Locale.ROOT)
+                + ": an ssh:// repository needs sshHostKeys: the server's host key fingerprint"
+                + " (SHA256:..., e.g. from 'ssh-keyscan HOST | ssh-keygen -lf -'), its public key"
+                + " line, or first-use to trust the first key seen",
+            400);
+      }
       String hookUrl = hookUrl(provider, hookId);
       long hostHookId = 0;
+      long hostKeyId = 0;
+      String sealedHostToken = null;
       boolean created = false;
       if (provider == Provider.GITHUB && token != null) {
         try {
@@ -339,12 +358,15 @@ public final class ProjectRegistry implements AutoCloseable {
               api.createGithubHook(
                   hostApi, fullname, token, hookUrl, new String(secret, StandardCharsets.US_ASCII));
           created = true;
+          sealedHostToken =
+              nodeKey.seal(token.getBytes(StandardCharsets.UTF_8), repo.purpose(name, "host-api"));
           if (ssh && r.deployKey() == null) {
             if (generated == null) {
               generated = DeployKeys.generate(random, "jtau-" + name);
             }
-            api.createGithubDeployKey(
-                hostApi, fullname, token, "jtau " + name, generated.publicKeyLine());
+            hostKeyId =
+                api.createGithubDeployKey(
+                    hostApi, fullname, token, "jtau " + name, generated.publicKeyLine());
             kind = CredentialKind.DEPLOY_KEY;
             sealedCred =
                 nodeKey.seal(generated.openSshPrivateKey(), repo.purpose(name, "credential"));
@@ -365,7 +387,10 @@ public final class ProjectRegistry implements AutoCloseable {
               nodeKey.seal(secret, repo.purpose(name, "hook")),
               kind,
               sealedCred,
-              hostHookId));
+              hostHookId,
+              hostKeyId,
+              sealedHostToken,
+              ssh ? hostKeys.entries() : List.of()));
       shown.add(
           new Hook(
               repoName, fullname, hookUrl, new String(secret, StandardCharsets.US_ASCII), created));
@@ -381,9 +406,14 @@ public final class ProjectRegistry implements AutoCloseable {
     return new Registered(name, shown, notes);
   }
 
-  /** Forgets a project: stops following it, deletes its mirrors. False when unknown. */
-  public boolean remove(String name) {
+  /**
+   * Forgets a project: stops following it and deletes its mirrors, then deletes on the Git host the
+   * webhooks and deploy keys that registration created there. A host call that fails does not stop
+   * the removal: it is reported in {@link Removal#warnings}. Blocking (host API calls).
+   */
+  public Removal remove(String name) {
     Live l = live.remove(name);
+    Optional<RemoteProject> stored = store.get(name);
     boolean removed = store.remove(name);
     if (l != null) {
       for (Repo r : l.spec().repos()) {
@@ -396,7 +426,60 @@ public final class ProjectRegistry implements AutoCloseable {
         }
       }
     }
-    return removed || l != null;
+    RemoteProject spec = l != null ? l.spec() : stored.orElse(null);
+    List<String> host = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    if (spec != null) {
+      cleanUpHost(spec, host, warnings);
+    }
+    if (!warnings.isEmpty()) {
+      LOG.warnf("removed project %s; on the Git host: %s", name, String.join("; ", warnings));
+    }
+    return new Removal(removed || l != null, host, warnings);
+  }
+
+  private void cleanUpHost(RemoteProject p, List<String> done, List<String> warnings) {
+    String base = p.apiUrl() != null ? p.apiUrl() : settings.githubApiUrl();
+    for (Repo r : p.repos()) {
+      if (r.hostHookId() == 0 && r.hostDeployKeyId() == 0) {
+        continue;
+      }
+      String token;
+      try {
+        if (r.sealedHostToken() == null) {
+          throw new IllegalStateException("no token");
+        }
+        token =
+            seen(
+                new String(
+                    nodeKey.open(r.sealedHostToken(), r.purpose(p.name(), "host-api")),
+                    StandardCharsets.UTF_8));
+      } catch (RuntimeException e) {
+        warnings.add(
+            "no API token is stored for "
+                + r.fullname()
+                + "; delete its webhook"
+                + (r.hostDeployKeyId() != 0 ? " and deploy key" : "")
+                + " on the host by hand");
+        continue;
+      }
+      if (r.hostHookId() != 0) {
+        try {
+          api.deleteGithubHook(base, r.fullname(), token, r.hostHookId());
+          done.add("deleted the webhook " + r.hostHookId() + " of " + r.fullname());
+        } catch (GitHostApi.HostApiException e) {
+          warnings.add(e.getMessage() + "; delete it on the host by hand (Settings > Webhooks)");
+        }
+      }
+      if (r.hostDeployKeyId() != 0) {
+        try {
+          api.deleteGithubDeployKey(base, r.fullname(), token, r.hostDeployKeyId());
+          done.add("deleted the deploy key " + r.hostDeployKeyId() + " of " + r.fullname());
+        } catch (GitHostApi.HostApiException e) {
+          warnings.add(e.getMessage() + "; delete it on the host by hand (Settings > Deploy keys)");
+        }
+      }
+    }
   }
 
   /** Every registered project, by name (no secret). */
@@ -652,7 +735,13 @@ public final class ProjectRegistry implements AutoCloseable {
           "refused to fetch " + p.name() + "/" + r.name() + ": " + e.getMessage());
     }
     Credentials creds = credentials(p.name(), r);
-    return m.fetch(url, branchMap(p), creds, depth, settings.fetchTimeout());
+    return m.fetch(
+        url,
+        branchMap(p),
+        creds,
+        SshHostKeys.parse(r.sshHostKeys()),
+        depth,
+        settings.fetchTimeout());
   }
 
   private Credentials credentials(String project, Repo r) {

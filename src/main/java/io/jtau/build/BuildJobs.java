@@ -176,6 +176,7 @@ public final class BuildJobs implements AutoCloseable {
   private final Random random;
   private final ContentStore store;
   private final BiConsumer<Cid, String> pin;
+  private final BiConsumer<Cid, String> unpin;
   private final Consumer<Job> onEnd;
   private final LinkedHashMap<String, Entry> jobs = new LinkedHashMap<>();
   private final ArrayDeque<Entry> pending = new ArrayDeque<>();
@@ -212,6 +213,26 @@ public final class BuildJobs implements AutoCloseable {
       ContentStore store,
       BiConsumer<Cid, String> pin,
       Consumer<Job> onEnd) {
+    this(dir, limits, executor, clock, random, store, pin, (cid, owner) -> {}, onEnd);
+  }
+
+  /**
+   * Opens (or creates) the job list in {@code dir}, releasing the logs of jobs it drops.
+   *
+   * @param unpin drops the pin of a stored log ({@code cid}, owner name) when its job leaves the
+   *     list (beyond {@link Limits#retained()} ended jobs): logs live exactly as long as their job
+   */
+  public BuildJobs(
+      Path dir,
+      Limits limits,
+      Executor executor,
+      Clock clock,
+      Random random,
+      ContentStore store,
+      BiConsumer<Cid, String> pin,
+      BiConsumer<Cid, String> unpin,
+      Consumer<Job> onEnd) {
+    this.unpin = unpin;
     this.limits = limits;
     this.executor = executor;
     this.clock = clock;
@@ -602,6 +623,15 @@ public final class BuildJobs implements AutoCloseable {
         it.remove();
         ended--;
         String key = e.job.id();
+        for (String logCid : new String[] {e.job.log(), e.job.rawLog()}) {
+          if (logCid != null) {
+            try {
+              unpin.accept(new Cid(logCid), "build-log:" + key);
+            } catch (RuntimeException ex) {
+              // The job leaves the list anyway; the next gc keeps an unreleased log, nothing worse.
+            }
+          }
+        }
         env.executeInTransaction(
             txn -> env.openStore(STORE, StoreConfig.WITHOUT_DUPLICATES, txn).delete(txn, key(key)));
       }

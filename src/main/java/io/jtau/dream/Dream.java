@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jtau.app.HttpPort;
 import io.jtau.app.Node;
+import io.jtau.build.BuildJobs;
+import io.jtau.model.Condition;
 import io.jtau.model.ProjectKey;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,47 +23,98 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
  * The local cloud: when {@code jtau.dream.enabled}, seeds the sample projects into the node's Git
- * server, waits until they serve, then prints the URLs and writes {@code <data>/dream.json} for
- * scripts. Runs on its own thread so start-up is not blocked.
+ * server, waits until each one is applied (routes live) or stalled (it cannot apply until a new
+ * commit, e.g. a build whose toolchain is missing), prints each step with its duration, then the
+ * URLs and clone commands, and writes {@code <data>/dream.json} for scripts. Runs on its own thread
+ * so start-up is not blocked. {@link #reset} puts the samples back to their seeded state without a
+ * restart. Thread-safe.
  */
 @ApplicationScoped
 public class Dream {
 
   private static final Logger LOG = Logger.getLogger(Dream.class);
+  private static final long DEADLINE_NANOS = 120_000_000_000L;
 
   @Inject Node node;
   @Inject HttpPort port;
 
   private volatile boolean ready;
+  // Bumped by every reset: only the latest start or reset may declare the dream ready.
+  private final java.util.concurrent.atomic.AtomicLong generation =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final Map<String, Progress.Outcome> outcomes = new ConcurrentHashMap<>();
 
-  void onStart(@Observes StartupEvent ev) {
+  /** What a reset did: the samples put back and the other hosted projects, left as they are. */
+  public record ResetResult(List<String> reset, List<String> kept) {
+    public ResetResult {
+      reset = List.copyOf(reset);
+      kept = List.copyOf(kept);
+    }
+  }
+
+  // After Node's own start-up observer (default priority), so its timed steps are known.
+  void onStart(@Observes @Priority(5000) StartupEvent ev) {
     if (!node.config().dream().enabled()) {
       return;
     }
-    Thread t = new Thread(this::run, "dream-seed");
+    long bootMillis = ManagementFactory.getRuntimeMXBean().getUptime();
+    Thread t = new Thread(() -> run(bootMillis), "dream-seed");
     t.setDaemon(true);
     t.start();
   }
 
-  /** Whether the samples were seeded and are served. */
+  /**
+   * Whether every sample was seeded and has applied or stalled (a reset clears it until the samples
+   * are back).
+   */
   public boolean ready() {
     return ready;
   }
 
+  /** How each sample project ended its last start or reset: ready, Stalled: ..., pending: .... */
+  public Map<String, String> sampleStates() {
+    Map<String, String> out = new java.util.TreeMap<>();
+    outcomes.forEach((k, v) -> out.put(k, Progress.state(v)));
+    return out;
+  }
+
   /** Seeds one sample project (if its repositories are empty) and asks for its reconcile. */
   public boolean seed(String name) throws IOException {
+    return seedRepos(name) >= 0;
+  }
+
+  /** Seeds the sample's repositories: the number written, or -1 when there is no such sample. */
+  private synchronized int seedRepos(String name) throws IOException {
     Path dir = samplesDir().resolve(name);
     if (!io.jtau.source.GitRepositories.validName(name)
         || !Files.isDirectory(dir.resolve("config"))) {
-      return false;
+      return -1;
     }
     String branch = node.config().branches().get(0);
-    // config and code first, then any other folder (website and library repositories).
-    List<String> repos = new java.util.ArrayList<>(List.of("config", "code"));
+    int written = 0;
+    for (String repo : sampleRepos(dir)) {
+      var r = node.git().create(name, repo);
+      if (SampleSeeder.seed(r.repository(), dir.resolve(repo), branch, node.generatedSuffix())) {
+        written++;
+      }
+    }
+    node.enqueueAllBranches(name);
+    return written;
+  }
+
+  /** config and code first, then any other folder (website and library repositories). */
+  private static List<String> sampleRepos(Path dir) throws IOException {
+    List<String> repos = new ArrayList<>();
+    for (String first : List.of("config", "code")) {
+      if (Files.isDirectory(dir.resolve(first))) {
+        repos.add(first);
+      }
+    }
     try (var entries = Files.list(dir)) {
       entries
           .filter(Files::isDirectory)
@@ -68,17 +123,7 @@ public class Dream {
           .sorted()
           .forEach(repos::add);
     }
-    for (String repo : repos) {
-      Path src = dir.resolve(repo);
-      if (Files.isDirectory(src)) {
-        var r = node.git().create(name, repo);
-        if (SampleSeeder.seed(r.repository(), src, branch, node.generatedSuffix())) {
-          out("  seeded " + name + "/" + repo + ".git from " + src);
-        }
-      }
-    }
-    node.enqueueAllBranches(name);
-    return true;
+    return repos;
   }
 
   /** The sample projects available to seed. */
@@ -93,37 +138,190 @@ public class Dream {
     }
   }
 
-  private void run() {
+  /**
+   * Puts every default sample project back to its seeded state without a restart: each of its
+   * repositories gets its served branch forced back to the seed commit (the same commit the dream
+   * first wrote, so nothing is rebuilt) and its other branches deleted; the reconciler then
+   * re-applies it. Projects that are not default samples (injected samples, your own) are kept as
+   * they are, and so are the contents of databases and storages. Returns at once; {@link #ready()}
+   * is false until every reset sample has applied or stalled again. Idempotent.
+   */
+  public synchronized ResetResult reset() throws IOException {
+    long since = System.currentTimeMillis();
+    long gen = generation.incrementAndGet();
+    ready = false;
+    String branch = node.config().branches().get(0);
+    List<String> names = new ArrayList<>();
+    for (String name : node.config().dream().samples()) {
+      Path dir = samplesDir().resolve(name);
+      if (!Files.isDirectory(dir.resolve("config"))) {
+        continue;
+      }
+      for (String repo : sampleRepos(dir)) {
+        var r = node.git().create(name, repo);
+        SampleSeeder.reset(r.repository(), dir.resolve(repo), branch, node.generatedSuffix());
+      }
+      for (String b : node.config().branches()) {
+        // Re-apply even when the branch was already at the seed commit (a no-op run would skip).
+        node.reconciler().forget(new ProjectKey(name, b));
+      }
+      node.enqueueAllBranches(name);
+      names.add(name);
+    }
+    java.util.TreeSet<String> kept = new java.util.TreeSet<>();
+    for (String[] r : node.git().list()) {
+      if (!names.contains(r[0])) {
+        kept.add(r[0]);
+      }
+    }
+    out("jtau dream: reset " + Progress.names(names) + " to the seeded state");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                awaitSamples(names, branch, since, false);
+                writeDreamJson(port.get(), names, branch);
+                if (generation.get() == gen) {
+                  ready = true;
+                }
+                out("jtau dream: reset done; " + Progress.names(names) + " back to the samples");
+              } catch (IOException | RuntimeException e) {
+                LOG.errorf(e, "dream reset failed: %s", e.getMessage());
+              }
+            },
+            "dream-reset");
+    t.setDaemon(true);
+    t.start();
+    return new ResetResult(names, List.copyOf(kept));
+  }
+
+  private boolean json() {
+    return "json".equals(node.config().dream().output());
+  }
+
+  private void run(long bootMillis) {
     try {
       long t0 = System.nanoTime();
+      long gen = generation.get();
       int httpPort = port.get();
       Path samples = samplesDir();
       String branch = node.config().branches().get(0);
+      List<Node.StartupStep> steps = node.startupSteps();
+      long nodeMillis = steps.stream().mapToLong(Node.StartupStep::millis).sum();
+      progress(
+          Progress.step("boot", Math.max(0, bootMillis - nodeMillis), "JVM, Quarkus, HTTP server"));
+      progress(Progress.step("open", nodeMillis, "the node's stores and services:"));
+      for (Node.StartupStep s : steps) {
+        progress(Progress.substep(s.name(), s.millis()));
+      }
       List<String> names = node.config().dream().samples();
+      List<String> found = new ArrayList<>();
+      int written = 0;
       for (String name : names) {
-        if (!seed(name)) {
+        int n = seedRepos(name);
+        if (n < 0) {
           LOG.warnf("sample %s not found under %s", name, samples);
+        } else {
+          found.add(name);
+          written += n;
         }
       }
-      long deadline = System.nanoTime() + 120_000_000_000L;
-      for (String name : names) {
-        ProjectKey key = new ProjectKey(name, branch);
-        // Applied, not just published: routes and websites are live once this is set.
-        while (node.reconciler().appliedAtMillis(key).isEmpty() && System.nanoTime() < deadline) {
-          try {
-            Thread.sleep(20);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
+      progress(
+          Progress.step(
+              "seed",
+              (System.nanoTime() - t0) / 1_000_000,
+              Progress.names(found)
+                  + (written == 0
+                      ? " (kept from the last run)"
+                      : " (" + written + " repositories written from " + samples + ")")));
+      // Applied/stalled state lives in memory: anything seen counts (a restarted dream may have
+      // applied its kept samples while the node started, before this thread ran).
+      awaitSamples(found, branch, 0L, true);
+      writeDreamJson(httpPort, found, branch);
+      if (generation.get() == gen) {
+        ready = true;
       }
-      writeDreamJson(httpPort, names, branch);
-      ready = true;
-      banner(httpPort, names, branch, (System.nanoTime() - t0) / 1_000_000);
+      long millis = (System.nanoTime() - t0) / 1_000_000 + bootMillis;
+      if (json()) {
+        out(new ObjectMapper().writeValueAsString(dreamDocument(httpPort, found, branch)));
+      } else {
+        banner(httpPort, found, branch, millis);
+      }
     } catch (IOException | RuntimeException e) {
       LOG.errorf(e, "dream start-up failed: %s", e.getMessage());
     }
+  }
+
+  /**
+   * Waits (bounded) until every project has applied or stalled at or after {@code sinceMillis},
+   * printing one line per project as it gets there.
+   */
+  private void awaitSamples(
+      List<String> names, String branch, long sinceMillis, boolean printProgress) {
+    long start = System.nanoTime();
+    long deadline = start + DEADLINE_NANOS;
+    List<String> left = new ArrayList<>(names);
+    names.forEach(outcomes::remove);
+    while (!left.isEmpty()) {
+      for (var it = left.iterator(); it.hasNext(); ) {
+        String name = it.next();
+        Optional<Progress.Outcome> o =
+            outcome(new ProjectKey(name, branch), sinceMillis, start, false);
+        if (o.isPresent()) {
+          outcomes.put(name, o.get());
+          if (printProgress) {
+            progress(Progress.sample(name, o.get()));
+          }
+          it.remove();
+        }
+      }
+      if (left.isEmpty() || System.nanoTime() > deadline) {
+        break;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    for (String name : left) {
+      Progress.Outcome o = outcome(new ProjectKey(name, branch), sinceMillis, start, true).get();
+      outcomes.put(name, o);
+      if (printProgress) {
+        progress(Progress.sample(name, o));
+      }
+    }
+  }
+
+  /** The project's outcome if it applied or stalled since {@code sinceMillis} (or if forced). */
+  private Optional<Progress.Outcome> outcome(
+      ProjectKey key, long sinceMillis, long startNanos, boolean force) {
+    long millis = (System.nanoTime() - startNanos) / 1_000_000;
+    Optional<Long> applied = node.reconciler().appliedAtMillis(key);
+    if (applied.isPresent() && applied.get() >= sinceMillis) {
+      long buildMillis = 0;
+      int builds = 0;
+      for (BuildJobs.Job j : node.buildJobs().list(Optional.of(key.project()))) {
+        if (j.createdAt() >= sinceMillis && j.startedAt() != null && j.endedAt() != null) {
+          buildMillis += j.endedAt() - j.startedAt();
+          builds++;
+        }
+      }
+      return Optional.of(new Progress.Outcome.Ready(millis, buildMillis, builds));
+    }
+    String readyMessage = "waiting for the first reconcile";
+    for (Condition c : node.status().conditions(key)) {
+      if (c.type().equals("Stalled") && c.status() && c.lastTransitionMillis() >= sinceMillis) {
+        return Optional.of(new Progress.Outcome.Stalled(millis, c.reason(), c.message()));
+      }
+      if (c.type().equals("Ready") && !c.message().isBlank()) {
+        readyMessage = c.reason() + ": " + c.message();
+      }
+    }
+    return force
+        ? Optional.of(new Progress.Outcome.Pending(millis, readyMessage))
+        : Optional.empty();
   }
 
   private Path samplesDir() {
@@ -139,6 +337,22 @@ public class Dream {
   }
 
   private void writeDreamJson(int httpPort, List<String> names, String branch) throws IOException {
+    Map<String, Object> doc = dreamDocument(httpPort, names, branch);
+    Path target = node.dataDir().resolve("dream.json");
+    Path tmp = node.dataDir().resolve("dream.json.tmp");
+    byte[] json =
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(doc);
+    Files.write(tmp, json);
+    try {
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: the file keeps the default mode.
+    }
+    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private Map<String, Object> dreamDocument(int httpPort, List<String> names, String branch)
+      throws IOException {
     Map<String, Object> doc = new LinkedHashMap<>();
     String base = "http://127.0.0.1:" + httpPort;
     doc.put("gitBase", base + "/git");
@@ -155,6 +369,8 @@ public class Dream {
     for (String name : names) {
       Map<String, Object> p = new LinkedHashMap<>();
       p.put("name", name);
+      Progress.Outcome o = outcomes.get(name);
+      p.put("state", o == null ? "unknown" : Progress.state(o));
       p.put("configRepo", base + "/git/" + name + "/config.git");
       p.put("codeRepo", base + "/git/" + name + "/code.git");
       p.put("configCloneUrl", cloneUrl(httpPort, token, name, "config"));
@@ -163,17 +379,7 @@ public class Dream {
       projects.add(p);
     }
     doc.put("projects", projects);
-    Path target = node.dataDir().resolve("dream.json");
-    Path tmp = node.dataDir().resolve("dream.json.tmp");
-    byte[] json =
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(doc);
-    Files.write(tmp, json);
-    try {
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // Not a POSIX file system: the file keeps the default mode.
-    }
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return doc;
   }
 
   /** The node's operator token, read from its 0600 file. */
@@ -215,6 +421,10 @@ public class Dream {
     }
     for (String name : names) {
       b.append("\n  project ").append(name).append(" (branch ").append(branch).append(")\n");
+      Progress.Outcome o = outcomes.get(name);
+      if (o != null && !(o instanceof Progress.Outcome.Ready)) {
+        b.append("    status: ").append(Progress.state(o)).append('\n');
+      }
       for (String u : urls(new ProjectKey(name, branch))) {
         b.append("    live:   ").append(u).append('\n');
       }
@@ -236,7 +446,17 @@ public class Dream {
     out(b.toString());
   }
 
-  private static void out(String s) {
+  /** A progress line: standard output in text mode, nothing in JSON mode. */
+  private void progress(String line) {
+    if (!json()) {
+      out(line);
+    }
+  }
+
+  private void out(String s) {
+    if (json() && !s.startsWith("{")) {
+      return;
+    }
     System.out.println(s);
     System.out.flush();
   }

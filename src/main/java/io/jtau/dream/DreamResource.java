@@ -20,7 +20,8 @@ import java.util.TreeSet;
 
 /**
  * The local cloud's own API for tools and tests ({@code /api/dream}, only when the node runs as a
- * dream): status, projects, inject a sample, simulate a push to a repository.
+ * dream): status, projects, inject a sample, simulate a push to a repository, reset the samples.
+ * Operator token only (see {@code PathPolicy}).
  */
 @Path("/api/dream")
 @Produces(MediaType.APPLICATION_JSON)
@@ -47,6 +48,7 @@ public class DreamResource {
     m.put("dataDir", node.dataDir().toString());
     m.put("projects", projects());
     m.put("samples", dream.availableSamples());
+    m.put("sampleStates", dream.sampleStates());
     m.put("queueDepth", node.queue().depth());
     return m;
   }
@@ -91,5 +93,21 @@ public class DreamResource {
       node.queue().enqueue(new ProjectKey(project, b));
     }
     return Map.of("project", project, "repo", repo, "enqueued", node.config().branches());
+  }
+
+  /**
+   * Puts the default samples back to their seeded state without a restart (see {@link
+   * Dream#reset}); answers at once, {@code GET /api/dream} says {@code ready} again when done.
+   */
+  @POST
+  @Path("/reset")
+  public Map<String, Object> reset() throws IOException {
+    requireDream();
+    Dream.ResetResult r = dream.reset();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("reset", r.reset());
+    m.put("kept", r.kept());
+    m.put("ready", dream.ready());
+    return m;
   }
 }

@@ -294,6 +294,31 @@ public final class XodusRegistry implements Registry, AutoCloseable {
     return bytes == null ? Optional.empty() : Optional.of(codec.decodeSnapshot(copy(bytes)));
   }
 
+  /**
+   * The revisions of the key whose snapshots are stored (the current one and the history kept for
+   * rollback), in key order. What is not listed here was pruned and its assets may be collected.
+   */
+  public List<String> storedRevisions(ProjectKey key) {
+    return env.computeInReadonlyTransaction(
+        txn -> {
+          List<String> out = new ArrayList<>();
+          byte[] prefix = prefix(key);
+          try (Cursor c = open(txn, SNAPSHOTS).openCursor(txn)) {
+            if (c.getSearchKeyRange(new ArrayByteIterable(prefix)) != null) {
+              do {
+                byte[] k = copy(c.getKey());
+                if (!startsWith(k, prefix)) {
+                  break;
+                }
+                out.add(
+                    new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8));
+              } while (c.getNext());
+            }
+          }
+          return out;
+        });
+  }
+
   @Override
   public List<HistoryEntry> history(ProjectKey key, int limit) {
     return env.computeInReadonlyTransaction(

@@ -23,10 +23,12 @@ import org.bouncycastle.openpgp.operator.jcajce.JcaKeyFingerprintCalculator;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentVerifierBuilderProvider;
 
 /**
- * A project's signature policy: a commit is acceptable only when it carries an OpenPGP signature
- * that verifies under one of the allowed public keys. Unsigned commits, signatures by other keys,
- * and SSH signatures (this policy names OpenPGP keys only, so an SSH signature is never taken for
- * one) are refused with the reason. Results are cached per commit id. Thread-safe.
+ * A project's signature policy: a commit is acceptable only when it carries a signature that
+ * verifies under one of the allowed public keys — an OpenPGP signature under an allowed armored
+ * OpenPGP key, or an SSH signature (namespace {@code git}, see {@link SshSignatures}) under an
+ * allowed OpenSSH public key. Unsigned commits, signatures by other keys, altered commits and
+ * signatures of a kind the policy has no key for are refused with the reason. Results are cached
+ * per commit id. Thread-safe.
  */
 public final class CommitSignatures {
 
@@ -34,21 +36,42 @@ public final class CommitSignatures {
   public record Verdict(boolean accepted, String reason) {}
 
   private final PGPPublicKeyRingCollection keys;
+  private final List<SshSignatures.AllowedKey> sshKeys;
   private final BouncyCastleProvider provider = new BouncyCastleProvider();
   private final Map<String, Verdict> cache = new ConcurrentHashMap<>();
 
-  private CommitSignatures(PGPPublicKeyRingCollection keys) {
+  private CommitSignatures(
+      PGPPublicKeyRingCollection keys, List<SshSignatures.AllowedKey> sshKeys) {
     this.keys = keys;
+    this.sshKeys = List.copyOf(sshKeys);
   }
 
   /**
-   * Parses the allowed keys (each an ASCII-armored OpenPGP public key block). Throws {@link
-   * IllegalArgumentException} naming the entry that does not parse.
+   * Parses the allowed keys: each an ASCII-armored OpenPGP public key block, or an OpenSSH public
+   * key line ({@code ssh-ed25519 AAAA...}, {@code ecdsa-sha2-nistp256 ...}, {@code ssh-rsa ...}; a
+   * line of an {@code allowed_signers} file is accepted too, its principals are ignored). Throws
+   * {@link IllegalArgumentException} naming the entry that does not parse.
    */
   public static CommitSignatures of(List<String> armoredKeys) {
     List<PGPPublicKeyRing> rings = new ArrayList<>();
+    List<SshSignatures.AllowedKey> ssh = new ArrayList<>();
     for (int i = 0; i < armoredKeys.size(); i++) {
       String k = armoredKeys.get(i);
+      if (k == null) {
+        throw new IllegalArgumentException("allowed signer #" + (i + 1) + " is empty");
+      }
+      if (!k.strip().startsWith("-----BEGIN PGP")) {
+        SshSignatures.AllowedKey key = SshSignatures.parseAllowed(k);
+        if (key == null) {
+          throw new IllegalArgumentException(
+              "allowed signer #"
+                  + (i + 1)
+                  + " is neither an armored OpenPGP public key nor an OpenSSH public key line"
+                  + " (ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa)");
+        }
+        ssh.add(key);
+        continue;
+      }
       try (InputStream in =
           PGPUtil.getDecoderStream(new ByteArrayInputStream(k.getBytes(StandardCharsets.UTF_8)))) {
         PGPPublicKeyRingCollection c =
@@ -63,11 +86,11 @@ public final class CommitSignatures {
             "allowed signer #" + (i + 1) + " is not an armored OpenPGP public key");
       }
     }
-    if (rings.isEmpty()) {
+    if (rings.isEmpty() && ssh.isEmpty()) {
       throw new IllegalArgumentException(
-          "a signature policy needs at least one OpenPGP public key");
+          "a signature policy needs at least one OpenPGP or SSH public key");
     }
-    return new CommitSignatures(new PGPPublicKeyRingCollection(rings));
+    return new CommitSignatures(new PGPPublicKeyRingCollection(rings), ssh);
   }
 
   /** Verifies a commit given its id and raw object bytes. */
@@ -81,8 +104,8 @@ public final class CommitSignatures {
       return new Verdict(false, "not signed");
     }
     String armored = new String(split[1], StandardCharsets.UTF_8);
-    if (armored.startsWith("-----BEGIN SSH SIGNATURE-----")) {
-      return new Verdict(false, "signed with an SSH key; this project allows OpenPGP keys only");
+    if (armored.startsWith(SshSignatures.BEGIN)) {
+      return SshSignatures.verify(split[0], armored, sshKeys);
     }
     if (!armored.startsWith("-----BEGIN PGP SIGNATURE-----")) {
       return new Verdict(false, "signature is neither OpenPGP nor SSH");
@@ -98,6 +121,9 @@ public final class CommitSignatures {
       }
       PGPSignature sig = list.get(0);
       PGPPublicKey key = keys.getPublicKey(sig.getKeyID());
+      if (key == null && !sshKeys.isEmpty() && !keys.getKeyRings().hasNext()) {
+        return new Verdict(false, "signed with an OpenPGP key; this project allows SSH keys only");
+      }
       if (key == null) {
         return new Verdict(
             false,

@@ -11,10 +11,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * The REST calls jtau makes to a Git host: create a push webhook, add a read-only deploy key
- * (GitHub) and report commit statuses (GitHub and Gitea/Forgejo). The token goes only in the {@code
- * Authorization} header; no error message holds it. Never follows redirects. Blocking, bounded by a
- * 10 s timeout per call; thread-safe.
+ * The REST calls jtau makes to a Git host: create and delete a push webhook, add and delete a
+ * read-only deploy key (GitHub) and report commit statuses (GitHub and Gitea/Forgejo). The token
+ * goes only in the {@code Authorization} header; no error message holds it. Never follows
+ * redirects. Blocking, bounded by a 10 s timeout per call; thread-safe.
  */
 public final class GitHostApi {
 
@@ -100,6 +100,32 @@ public final class GitHostApi {
   }
 
   /**
+   * Deletes a webhook on GitHub ({@code DELETE /repos/{owner}/{repo}/hooks/{id}}). A hook the host
+   * no longer has (404) counts as deleted. Idempotent.
+   */
+  public void deleteGithubHook(String apiBase, String fullname, String token, long hookId)
+      throws HostApiException {
+    delete(
+        apiBase,
+        "/repos/" + fullname + "/hooks/" + hookId,
+        token,
+        "delete the webhook " + hookId + " of " + fullname);
+  }
+
+  /**
+   * Deletes a deploy key on GitHub ({@code DELETE /repos/{owner}/{repo}/keys/{id}}). A key the host
+   * no longer has (404) counts as deleted. Idempotent.
+   */
+  public void deleteGithubDeployKey(String apiBase, String fullname, String token, long keyId)
+      throws HostApiException {
+    delete(
+        apiBase,
+        "/repos/" + fullname + "/keys/" + keyId,
+        token,
+        "delete the deploy key " + keyId + " of " + fullname);
+  }
+
+  /**
    * Reports a commit status. {@code gitea} selects {@code /api/v1/repos/...} (Gitea, Forgejo)
    * instead of GitHub's {@code /repos/...}.
    */
@@ -127,19 +153,38 @@ public final class GitHostApi {
     post(apiBase, path, token, body, "report status of " + fullname + "@" + sha);
   }
 
+  private void delete(String apiBase, String path, String token, String what)
+      throws HostApiException {
+    try {
+      send(request(apiBase, path, token).DELETE().build(), what);
+    } catch (HostApiException e) {
+      if (e.status != 404) {
+        throw e;
+      }
+    }
+  }
+
+  private HttpRequest.Builder request(String apiBase, String path, String token) {
+    String base = apiBase.endsWith("/") ? apiBase.substring(0, apiBase.length() - 1) : apiBase;
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(timeout)
+        .header("Accept", "application/vnd.github+json")
+        .header("X-GitHub-Api-Version", "2022-11-28")
+        .header("Authorization", "Bearer " + token)
+        .header("User-Agent", "jtau");
+  }
+
   private JsonNode post(String apiBase, String path, String token, JsonNode body, String what)
       throws HostApiException {
-    String base = apiBase.endsWith("/") ? apiBase.substring(0, apiBase.length() - 1) : apiBase;
-    HttpRequest req =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(timeout)
-            .header("Accept", "application/vnd.github+json")
-            .header("X-GitHub-Api-Version", "2022-11-28")
-            .header("Authorization", "Bearer " + token)
+    return send(
+        request(apiBase, path, token)
             .header("Content-Type", "application/json")
-            .header("User-Agent", "jtau")
             .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-            .build();
+            .build(),
+        what);
+  }
+
+  private JsonNode send(HttpRequest req, String what) throws HostApiException {
     HttpResponse<String> r;
     try {
       r = http.send(req, HttpResponse.BodyHandlers.ofString());

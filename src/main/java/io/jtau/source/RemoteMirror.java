@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.errors.NotSupportedException;
@@ -48,9 +49,11 @@ import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
  * when a followed branch moved; it is shallow ({@code depth}), never follows an HTTP redirect (so
  * no credential can be sent to another host), fetches no tags and no submodules, and, being a fetch
  * into a bare repository, never checks anything out nor runs a hook. A failed fetch changes
- * nothing: the mirror keeps serving its last commit. SSH host keys are trusted on first use and
- * pinned in the mirror folder. Reads go through {@link JGitSourceRepository}. Fetches are
- * serialized per mirror; reads may run concurrently.
+ * nothing: the mirror keeps serving its last commit. Over SSH the server's host key must be one of
+ * the repository's {@link SshHostKeys} (or, when it allows first use, the key pinned in the mirror
+ * folder at the first connection); any other key is refused, naming its fingerprint. Reads go
+ * through {@link JGitSourceRepository}. Fetches are serialized per mirror; reads may run
+ * concurrently.
  */
 public final class RemoteMirror implements AutoCloseable {
 
@@ -116,10 +119,28 @@ public final class RemoteMirror implements AutoCloseable {
    * @throws FetchFailedException when the remote cannot be reached, times out, refuses the
    *     credentials, redirects, or is not a Git repository; the mirror is unchanged
    */
+  public Outcome fetch(
+      String url,
+      Map<String, String> branches,
+      Credentials credentials,
+      int depth,
+      Duration timeout)
+      throws FetchFailedException {
+    return fetch(url, branches, credentials, SshHostKeys.none(), depth, timeout);
+  }
+
+  /**
+   * Fetches the followed branches, accepting over SSH only a server whose host key {@code hostKeys}
+   * allows. Blocking, bounded by {@code timeout} per network operation.
+   *
+   * @throws FetchFailedException as {@link #fetch(String, Map, Credentials, int, Duration)}, and
+   *     when the SSH host key is not allowed (the message names the key's fingerprint)
+   */
   public synchronized Outcome fetch(
       String url,
       Map<String, String> branches,
       Credentials credentials,
+      SshHostKeys hostKeys,
       int depth,
       Duration timeout)
       throws FetchFailedException {
@@ -137,8 +158,11 @@ public final class RemoteMirror implements AutoCloseable {
     int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds()));
     Map<String, String> moved = new LinkedHashMap<>();
     java.util.Set<String> missing = new java.util.TreeSet<>();
+    PinnedHostKey pins = new PinnedHostKey(dir.resolve(HOST_KEY_FILE), hostKeys);
+    BoundedSsh ssh =
+        "ssh".equals(scheme) ? new BoundedSsh(sshFactory(credentials, pins), seconds) : null;
     try (Transport tn = Transport.open(repository, uri)) {
-      configure(tn, credentials, seconds);
+      configure(tn, credentials, seconds, ssh);
       Map<String, Ref> remote;
       try (FetchConnection conn = tn.openFetch()) {
         remote = conn.getRefsMap();
@@ -160,7 +184,7 @@ public final class RemoteMirror implements AutoCloseable {
       }
       if (!specs.isEmpty()) {
         try (Transport fetch = Transport.open(repository, uri)) {
-          configure(fetch, credentials, seconds);
+          configure(fetch, credentials, seconds, ssh);
           if (depth > 0) {
             fetch.setDepth(depth);
           }
@@ -174,15 +198,40 @@ public final class RemoteMirror implements AutoCloseable {
         }
       }
     } catch (NoRemoteRepositoryException e) {
+      if (ssh != null && ssh.timedOut) {
+        throw new FetchFailedException("fetch of " + display + " failed: timed out", e);
+      }
+      if (pins.refusal != null) {
+        throw new FetchFailedException("fetch of " + display + " failed: " + pins.refusal, e);
+      }
       throw new FetchFailedException("no Git repository at the URL of " + display, e);
     } catch (NotSupportedException e) {
       throw new FetchFailedException("unsupported transport for " + display, e);
     } catch (TransportException e) {
+      if (ssh != null && ssh.timedOut) {
+        throw new FetchFailedException("fetch of " + display + " failed: timed out", e);
+      }
+      if (pins.refusal != null) {
+        throw new FetchFailedException("fetch of " + display + " failed: " + pins.refusal, e);
+      }
       throw new FetchFailedException("fetch of " + display + " failed: " + describe(e), e);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      if (ssh != null && ssh.timedOut) {
+        throw new FetchFailedException("fetch of " + display + " failed: timed out", e);
+      }
       throw new FetchFailedException("fetch of " + display + " failed: " + describe(e), e);
-    } catch (RuntimeException e) {
-      throw new FetchFailedException("fetch of " + display + " failed: " + describe(e), e);
+    } finally {
+      if (ssh != null) {
+        ssh.close();
+        // The watchdog interrupted this thread to end a stalled SSH set-up; do not leak that. The
+        // lock orders this after the interrupt (the watchdog sets timedOut and interrupts under
+        // it, and can no longer fire once the session set-up returned).
+        synchronized (ssh) {
+          if (ssh.timedOut) {
+            Thread.interrupted();
+          }
+        }
+      }
     }
     return new Outcome(moved, missing);
   }
@@ -234,7 +283,8 @@ public final class RemoteMirror implements AutoCloseable {
     return root.getClass().getSimpleName();
   }
 
-  private void configure(Transport tn, Credentials credentials, int seconds) {
+  private void configure(
+      Transport tn, Credentials credentials, int seconds, BoundedSsh sshFactory) {
     tn.setTimeout(seconds);
     tn.setTagOpt(TagOpt.NO_TAGS);
     tn.setRemoveDeletedRefs(false);
@@ -245,7 +295,10 @@ public final class RemoteMirror implements AutoCloseable {
       tn.setCredentialsProvider(null);
     }
     if (tn instanceof SshTransport ssh) {
-      ssh.setSshSessionFactory(sshFactory(credentials));
+      if (sshFactory == null) {
+        throw new IllegalStateException("no SSH session factory for " + display);
+      }
+      ssh.setSshSessionFactory(sshFactory);
     }
   }
 
@@ -253,7 +306,7 @@ public final class RemoteMirror implements AutoCloseable {
     return new UsernamePasswordCredentialsProvider(t.username(), t.token());
   }
 
-  private SshdSessionFactory sshFactory(Credentials credentials) {
+  private SshdSessionFactory sshFactory(Credentials credentials, PinnedHostKey pins) {
     File home = dir.resolve("ssh-home").toFile();
     List<KeyPair> keys = new ArrayList<>();
     if (credentials instanceof Credentials.DeployKey k) {
@@ -267,7 +320,7 @@ public final class RemoteMirror implements AutoCloseable {
         .setDefaultIdentities(f -> List.of())
         .setDefaultKnownHostsFiles(f -> List.of())
         .setConfigFile(f -> null)
-        .setServerKeyDatabase((h, s) -> new PinnedHostKey(dir.resolve(HOST_KEY_FILE)))
+        .setServerKeyDatabase((h, s) -> pins)
         .build(null);
   }
 
@@ -294,12 +347,73 @@ public final class RemoteMirror implements AutoCloseable {
     }
   }
 
-  /** Trust on first use: the first host key seen is pinned; a different key later is refused. */
+  /**
+   * Bounds the SSH session set-up (connect, key exchange, authentication) by the fetch timeout:
+   * once a session is up, JGit's stream timeouts bound every read, but a server that accepts the
+   * connection and never speaks would otherwise hold the fetch for the SSH library's two-minute
+   * authentication timeout. On expiry the waiting thread is interrupted (the SSH library's waits
+   * are interruptible) and the factory closed; {@link #fetch} clears the interrupt afterwards.
+   */
+  private static final class BoundedSsh extends org.eclipse.jgit.transport.SshSessionFactory {
+    private final SshdSessionFactory delegate;
+    private final int seconds;
+    volatile boolean timedOut;
+
+    BoundedSsh(SshdSessionFactory delegate, int seconds) {
+      this.delegate = delegate;
+      this.seconds = seconds;
+    }
+
+    @Override
+    public org.eclipse.jgit.transport.RemoteSession getSession(
+        URIish uri, CredentialsProvider credentials, org.eclipse.jgit.util.FS fs, int tms)
+        throws TransportException {
+      java.util.concurrent.atomic.AtomicBoolean up =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Thread waiting = Thread.currentThread();
+      java.util.concurrent.CompletableFuture.runAsync(
+          () -> {
+            synchronized (this) {
+              if (!up.compareAndSet(false, true)) {
+                return;
+              }
+              timedOut = true;
+              waiting.interrupt();
+            }
+            delegate.close();
+          },
+          java.util.concurrent.CompletableFuture.delayedExecutor(
+              seconds, java.util.concurrent.TimeUnit.SECONDS));
+      try {
+        return delegate.getSession(uri, credentials, fs, tms);
+      } finally {
+        up.set(true);
+      }
+    }
+
+    @Override
+    public String getType() {
+      return delegate.getType();
+    }
+
+    void close() {
+      delegate.close();
+    }
+  }
+
+  /**
+   * Accepts the server's host key when it is one of the repository's pinned keys, or, when first
+   * use is allowed, when it is the key pinned in the mirror folder (the first key seen is pinned).
+   * Remembers why it refused, for the fetch's error message (fingerprints only, never a secret).
+   */
   static final class PinnedHostKey implements ServerKeyDatabase {
     private final Path file;
+    private final SshHostKeys allowed;
+    volatile String refusal;
 
-    PinnedHostKey(Path file) {
+    PinnedHostKey(Path file, SshHostKeys allowed) {
       this.file = file;
+      this.allowed = allowed;
     }
 
     @Override
@@ -315,14 +429,51 @@ public final class RemoteMirror implements AutoCloseable {
         PublicKey serverKey,
         Configuration config,
         CredentialsProvider provider) {
-      String encoded = Base64.getEncoder().encodeToString(serverKey.getEncoded());
+      String fingerprint = KeyUtils.getFingerPrint(serverKey);
+      if (allowed.pinned(serverKey)) {
+        return true;
+      }
+      if (!allowed.firstUse()) {
+        refusal =
+            allowed.fingerprints().isEmpty()
+                ? "the SSH host key "
+                    + fingerprint
+                    + " of "
+                    + connectAddress
+                    + " is not trusted: no host key is pinned for this repository (register it"
+                    + " with --ssh-host-key "
+                    + fingerprint
+                    + " after checking the fingerprint with the host)"
+                : "the SSH host key "
+                    + fingerprint
+                    + " of "
+                    + connectAddress
+                    + " is not the pinned key ("
+                    + String.join(", ", allowed.fingerprints())
+                    + "); refusing to connect";
+        return false;
+      }
       try {
         if (Files.exists(file)) {
-          return Files.readString(file, StandardCharsets.US_ASCII).strip().equals(encoded);
+          String pinned = Files.readString(file, StandardCharsets.US_ASCII).strip();
+          String encoded = Base64.getEncoder().encodeToString(serverKey.getEncoded());
+          if (pinned.equals(fingerprint) || pinned.equals(encoded)) {
+            return true;
+          }
+          refusal =
+              "the SSH host key of "
+                  + connectAddress
+                  + " changed: "
+                  + fingerprint
+                  + " is not the key pinned on first use"
+                  + (pinned.startsWith("SHA256:") ? " (" + pinned + ")" : "")
+                  + "; refusing to connect";
+          return false;
         }
-        Files.writeString(file, encoded + "\n", StandardCharsets.US_ASCII);
+        Files.writeString(file, fingerprint + "\n", StandardCharsets.US_ASCII);
         return true;
       } catch (IOException e) {
+        refusal = "cannot read or write the pinned SSH host key of " + connectAddress;
         return false;
       }
     }

@@ -56,6 +56,11 @@ public record RemoteProject(
    * @param credentialKind how to authenticate
    * @param sealedCredential the token or OpenSSH private key, sealed; null for NONE
    * @param hostHookId the id of the webhook created on the host through its API, or 0
+   * @param hostDeployKeyId the id of the deploy key added on the host through its API, or 0
+   * @param sealedHostToken the API token that created the webhook or deploy key on the host,
+   *     sealed, kept to delete them when the project is removed; null when nothing was created
+   * @param sshHostKeys for an SSH URL, the server host keys accepted ({@link SshHostKeys} entries);
+   *     empty refuses every host key
    */
   public record Repo(
       Role role,
@@ -67,7 +72,39 @@ public record RemoteProject(
       String sealedHookSecret,
       CredentialKind credentialKind,
       String sealedCredential,
-      long hostHookId) {
+      long hostHookId,
+      long hostDeployKeyId,
+      String sealedHostToken,
+      List<String> sshHostKeys) {
+
+    /** A repository with nothing created on the host and no SSH host key pinned. */
+    public Repo(
+        Role role,
+        String name,
+        String fullname,
+        String url,
+        WebhookVerifier.Provider provider,
+        String hookId,
+        String sealedHookSecret,
+        CredentialKind credentialKind,
+        String sealedCredential,
+        long hostHookId) {
+      this(
+          role,
+          name,
+          fullname,
+          url,
+          provider,
+          hookId,
+          sealedHookSecret,
+          credentialKind,
+          sealedCredential,
+          hostHookId,
+          0,
+          null,
+          List.of());
+    }
+
     public Repo {
       Objects.requireNonNull(role, "role");
       Objects.requireNonNull(name, "name");
@@ -77,6 +114,7 @@ public record RemoteProject(
       Objects.requireNonNull(sealedHookSecret, "sealedHookSecret");
       credentialKind = credentialKind == null ? CredentialKind.NONE : credentialKind;
       fullname = fullname == null ? "" : fullname;
+      sshHostKeys = sshHostKeys == null ? List.of() : List.copyOf(sshHostKeys);
     }
 
     /** The purpose string secrets of this repository are sealed under. */

@@ -320,16 +320,47 @@ public final class FileContentStore implements ContentStore, AutoCloseable {
    */
   public void pin(Cid cid, String owner) throws IOException {
     ensureOpen();
-    if (!has(cid)) {
-      throw new FileNotFoundException(name + ": cannot pin absent content " + cid);
-    }
     byte[] key = pinKey(cid, owner);
     byte[] value = ByteBuffer.allocate(8).putLong(clock.millis()).array();
+    // Under the gc lock: a pin made while gc runs waits for it, then finds the content either
+    // still present (and now kept) or gone (and fails), never pinned-but-deleted.
+    gcLock.readLock().lock();
     try {
+      if (!has(cid)) {
+        throw new FileNotFoundException(name + ": cannot pin absent content " + cid);
+      }
       env.executeInTransaction(txn -> pins.put(txn, bytes(key), bytes(value)));
     } catch (ExodusException e) {
       throw new IOException(name + ": cannot record pin: " + e.getMessage(), e);
+    } finally {
+      gcLock.readLock().unlock();
     }
+  }
+
+  /** One pin: {@code owner} keeps {@code cid}. */
+  public record Pin(Cid cid, String owner) {}
+
+  /**
+   * Every pin whose owner starts with {@code ownerPrefix} (empty: all), in index order. Reads the
+   * whole pin table; meant for reconciling pins with their owners, not for a request path.
+   */
+  public List<Pin> pins(String ownerPrefix) {
+    ensureOpen();
+    return env.computeInReadonlyTransaction(
+        txn -> {
+          List<Pin> out = new ArrayList<>();
+          try (Cursor c = pins.openCursor(txn)) {
+            while (c.getNext()) {
+              byte[] key = copy(c.getKey());
+              String owner =
+                  new String(key, Cids.BINARY_LENGTH, key.length - Cids.BINARY_LENGTH, UTF8);
+              if (owner.startsWith(ownerPrefix)) {
+                out.add(new Pin(Cids.fromBytes(Arrays.copyOf(key, Cids.BINARY_LENGTH)), owner));
+              }
+            }
+          }
+          return out;
+        });
   }
 
   /** Drops {@code owner}'s pin; returns whether it existed. Idempotent; durable when it returns. */

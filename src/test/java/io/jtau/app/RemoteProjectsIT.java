@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.jtau.app.cli.TauCommand;
 import io.jtau.dream.Dream;
 import io.jtau.source.GitHttpTestServer;
+import io.jtau.source.GitSshTestServer;
 import io.jtau.source.TestCommits;
 import io.jtau.source.WebhookVerifier;
 import io.quarkus.test.junit.QuarkusTest;
@@ -121,6 +122,14 @@ class RemoteProjectsIT {
     github.stubFor(
         post(urlMatching("/repos/acme/[a-z]+/statuses/.*"))
             .willReturn(aResponse().withStatus(201)));
+    github.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.delete(
+                urlEqualTo("/repos/acme/config/hooks/1"))
+            .willReturn(aResponse().withStatus(204)));
+    github.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.delete(
+                urlEqualTo("/repos/acme/code/hooks/1"))
+            .willReturn(aResponse().withStatus(500).withBody("{\"message\":\"boom\"}")));
   }
 
   @AfterAll
@@ -180,11 +189,15 @@ class RemoteProjectsIT {
   }
 
   String served() {
+    return served(HOST);
+  }
+
+  String served(String host) {
     try {
       HttpResponse<String> r =
           http.send(
               HttpRequest.newBuilder(URI.create(base() + "/hello"))
-                  .header("Host", HOST)
+                  .header("Host", host)
                   .timeout(Duration.ofSeconds(10))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -391,20 +404,147 @@ class RemoteProjectsIT {
       }
     }
 
-    // Removal forgets the project and its mirrors.
-    assertThat(
-            cli(
-                "project",
-                "remove",
-                "remote",
-                "--node",
-                base(),
-                "--token",
-                io.jtau.TestAuth.operatorToken(node)))
-        .contains("removed remote");
+    // Removal forgets the project and its mirrors, and deletes the webhooks it created on
+    // GitHub; a host failure is reported and the local removal completes regardless.
+    String removed =
+        cli(
+            "project",
+            "remove",
+            "remote",
+            "--node",
+            base(),
+            "--token",
+            io.jtau.TestAuth.operatorToken(node));
+    assertThat(removed)
+        .contains("removed remote")
+        .contains("deleted the webhook 1 of acme/config")
+        .contains(
+            "warning: cannot delete the webhook 1 of acme/code: the host answered 500; delete it"
+                + " on the host by hand (Settings > Webhooks)")
+        .doesNotContain(CANARY);
+    github.verify(
+        com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor(
+                urlEqualTo("/repos/acme/config/hooks/1"))
+            .withHeader(
+                "Authorization",
+                com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer " + CANARY)));
+    github.verify(
+        com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor(
+            urlEqualTo("/repos/acme/code/hooks/1")));
+    assertThat(node.projects().exists("remote")).isFalse();
     assertThat(Files.exists(node.dataDir().resolve("mirrors/remote/code.git"))).isFalse();
     assertThat(hook(codeHook, codeSecret, "push", "d-after", body, true).statusCode())
         .isEqualTo(404);
+  }
+
+  @Test
+  void anSshProjectWithAGeneratedDeployKeyIsFetchedFromAPinnedHostServedAndCleanedUp()
+      throws Exception {
+    await().atMost(Duration.ofSeconds(120)).until(dream::ready);
+    String sshId = "QmSbNd3eWBmwTiYXVoydEREfqNt5Cgep1w6AGwr4zKWSSH";
+    String sshHost = "hello-r4zkwssh.g.dream.localhost";
+    Path dir = Files.createTempDirectory("remote-ssh-it");
+    try (GitSshTestServer ssh = new GitSshTestServer();
+        Repository sshConfig = TestCommits.bare(dir.resolve("config.git"));
+        Repository sshCode = TestCommits.bare(dir.resolve("code.git"))) {
+      Map<String, String> config = files(Path.of("samples/hello/config"));
+      config.replaceAll(
+          (k, v) ->
+              v.replace("QmSbNd3eWBmwTiYXVoydEREfqNt5Cgep1w6AGwr4zKWRUy", sshId)
+                  .replace("hello-r4zkwruy", "hello-r4zkwssh"));
+      TestCommits.commit(sshConfig, "main", config, "config");
+      TestCommits.commit(sshCode, "main", files(Path.of("samples/hello/code")), "code");
+      ssh.serve("acme/sshconfig", sshConfig);
+      ssh.serve("acme/sshcode", sshCode);
+      github.stubFor(
+          post(urlMatching("/repos/acme/ssh[a-z]+/hooks"))
+              .willReturn(aResponse().withStatus(201).withBody("{\"id\":2}")));
+      github.stubFor(
+          post(urlMatching("/repos/acme/ssh[a-z]+/keys"))
+              .willReturn(aResponse().withStatus(201).withBody("{\"id\":9}")));
+      github.stubFor(
+          com.github.tomakehurst.wiremock.client.WireMock.delete(
+                  urlMatching("/repos/acme/ssh[a-z]+/(hooks/2|keys/9)"))
+              .willReturn(aResponse().withStatus(204)));
+
+      ObjectNode req =
+          JSON.createObjectNode()
+              .put("name", "sshproj")
+              .put("config", ssh.url("acme/sshconfig"))
+              .put("code", ssh.url("acme/sshcode"))
+              .put("provider", "github")
+              .put("token", CANARY)
+              .put("apiUrl", "http://127.0.0.1:" + github.port());
+      // Without a pinned host key an ssh:// repository is refused at registration.
+      HttpResponse<String> unpinned = register(req);
+      assertThat(unpinned.statusCode()).isEqualTo(400);
+      assertThat(JSON.readTree(unpinned.body()).path("error").asText())
+          .startsWith("config: an ssh:// repository needs sshHostKeys");
+      req.putArray("sshHostKeys").add("SHA256:short");
+      HttpResponse<String> badKey = register(req);
+      assertThat(badKey.statusCode()).isEqualTo(400);
+      assertThat(JSON.readTree(badKey.body()).path("error").asText())
+          .isEqualTo(
+              "sshHostKeys: entry #1 ('SHA256:short') is not a SHA256: fingerprint, an OpenSSH"
+                  + " public key line or first-use");
+
+      req.putArray("sshHostKeys").add(ssh.hostKeyFingerprint());
+      HttpResponse<String> reg = register(req);
+      assertThat(reg.statusCode()).as(reg.body()).isEqualTo(201);
+      assertThat(reg.body()).contains("added a read-only deploy key to acme/sshconfig");
+
+      // The node generated a key pair and gave GitHub (WireMock) the public half: let the SSH
+      // server accept it. Until then fetches are refused and retried with backoff.
+      var keyCalls = github.findAll(postRequestedFor(urlMatching("/repos/acme/ssh[a-z]+/keys")));
+      assertThat(keyCalls).hasSize(2);
+      String line = JSON.readTree(keyCalls.get(0).getBodyAsString()).path("key").asText();
+      assertThat(line).startsWith("ecdsa-sha2-nistp256 ");
+      ssh.authorize(
+          org.apache.sshd.common.config.keys.PublicKeyEntry.parsePublicKeyEntry(line)
+              .resolvePublicKey(
+                  null, null, org.apache.sshd.common.config.keys.PublicKeyEntryResolver.FAILING));
+
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> served(sshHost).equals("200 Hello from jtau!\n"));
+      assertThat(ssh.uploads.get()).isPositive();
+
+      // The server goes away: the last fetched version keeps serving.
+      ssh.close();
+      assertThat(node.projects().refresh("sshproj")).isTrue();
+      long before = node.projects().fetches("sshproj", "code");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> node.projects().fetches("sshproj", "code") > before);
+      assertThat(served(sshHost)).isEqualTo("200 Hello from jtau!\n");
+
+      HttpResponse<String> removed =
+          send(
+              io.jtau.TestAuth.operator(
+                      HttpRequest.newBuilder(
+                          URI.create(base() + "/api/project-admin/projects/sshproj")),
+                      node)
+                  .DELETE());
+      assertThat(removed.statusCode()).isEqualTo(200);
+      JsonNode r = JSON.readTree(removed.body());
+      assertThat(r.path("warnings")).isEmpty();
+      assertThat(r.path("host").toString())
+          .contains("deleted the webhook 2 of acme/sshconfig")
+          .contains("deleted the deploy key 9 of acme/sshcode");
+      for (String repo : List.of("sshconfig", "sshcode")) {
+        github.verify(
+            com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor(
+                urlEqualTo("/repos/acme/" + repo + "/hooks/2")));
+        github.verify(
+            com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor(
+                    urlEqualTo("/repos/acme/" + repo + "/keys/9"))
+                .withHeader(
+                    "Authorization",
+                    com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer " + CANARY)));
+      }
+      assertThat(removed.body()).doesNotContain(CANARY);
+      assertThat(node.projects().exists("sshproj")).isFalse();
+    }
   }
 
   /**
@@ -459,12 +599,16 @@ class RemoteProjectsIT {
 
   static String cli(String... args) {
     PrintStream old = System.out;
+    PrintStream oldErr = System.err;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    PrintStream both = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    System.setOut(both);
+    System.setErr(both);
     try {
       TauCommand.commandLine().execute(args);
     } finally {
       System.setOut(old);
+      System.setErr(oldErr);
     }
     return buf.toString(StandardCharsets.UTF_8);
   }

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -203,6 +204,86 @@ class BuildJobsTest {
     assertThat(interrupted.message()).isEqualTo("the node stopped while this job was running");
     assertThatThrownBy(() -> jobs.retry(s.jobId()))
         .hasMessageContaining("inputs are no longer held; push again");
+  }
+
+  @Test
+  void logsOfJobsDroppedFromTheListAreUnpinned() throws Exception {
+    jobs.close();
+    BiConsumer<Cid, String> unpin =
+        (cid, owner) -> {
+          try {
+            store.unpin(cid, owner);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+    jobs =
+        new BuildJobs(
+            dir.resolve("jobs-retain-1"),
+            new BuildJobs.Limits(2, 3, 1, 1 << 20),
+            executor,
+            Clock.systemUTC(),
+            new Random(1),
+            store,
+            (cid, owner) -> {
+              try {
+                store.pin(cid, owner);
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            },
+            unpin,
+            ended::add);
+    Cid cid = someCid();
+    var first =
+        jobs.submit(
+            "p",
+            "f",
+            "function",
+            "h1",
+            (control, log) -> {
+              log.out("the first job");
+              return Outcome.succeeded(cid, "ok");
+            });
+    first.done().get(10, TimeUnit.SECONDS);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> jobs.get(first.jobId()).orElseThrow().log() != null);
+    Cid firstLog = new Cid(jobs.get(first.jobId()).orElseThrow().log());
+    assertThat(store.owners(firstLog)).containsExactly("build-log:" + first.jobId());
+
+    var second =
+        jobs.submit(
+            "p",
+            "g",
+            "function",
+            "h2",
+            (control, log) -> {
+              log.out("the second job");
+              return Outcome.succeeded(cid, "ok");
+            });
+    second.done().get(10, TimeUnit.SECONDS);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> jobs.get(second.jobId()).orElseThrow().log() != null);
+    // The list is pruned when a job is submitted: two ended jobs, one retained.
+    jobs.submit(
+        "p",
+        "h",
+        "function",
+        "h3",
+        (control, log) -> {
+          log.out("the third job");
+          return Outcome.succeeded(cid, "ok");
+        });
+    assertThat(jobs.get(first.jobId())).isEmpty();
+
+    assertThat(store.owners(firstLog)).doesNotContain("build-log:" + first.jobId()).isEmpty();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> jobs.get(second.jobId()).orElseThrow().log() != null);
+    Cid secondLog = new Cid(jobs.get(second.jobId()).orElseThrow().log());
+    assertThat(store.owners(secondLog)).containsExactly("build-log:" + second.jobId());
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
-/** The dream's own API: status, inject a sample, simulate a push. */
+/** The dream's own API: status, inject a sample, simulate a push, reset. */
 @QuarkusTest
 @LocalCloud
 class DreamApiIT {
@@ -62,5 +62,42 @@ class DreamApiIT {
     assertThat(call(cloud, "POST", "/api/dream/samples/does-not-exist").statusCode())
         .isEqualTo(404);
     assertThat(cloud.body(PushToLiveIT.HOST, "/hello")).startsWith("200 ");
+  }
+
+  @Test
+  void resetPutsAPushedSampleBackWithoutARebuildAndNeedsTheOperatorToken(Cloud cloud)
+      throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        GitCli.available(), "the git client is not installed");
+    assertThat(cloud.api("POST", "/api/dream/reset", null, null).statusCode()).isEqualTo(401);
+
+    java.nio.file.Path code = cloud.clone("hello", "code");
+    java.nio.file.Path wat = code.resolve("functions/hello/main.wat");
+    java.nio.file.Files.writeString(
+        wat,
+        java.nio.file.Files.readString(wat).replace("Hello from jtau!\\n", "Howdy from jtau!\\n"));
+    cloud.git().ok(code, "commit", "-qam", "Say howdy");
+    cloud.git().ok(code, "push", "-q", "origin", "HEAD:main");
+    cloud.git().ok(code, "push", "-q", "origin", "HEAD:refs/heads/experiment");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> cloud.body(PushToLiveIT.HOST, "/hello").equals("200 " + PushToLiveIT.NEW));
+    long builds = cloud.node().builds().buildsRun();
+
+    HttpResponse<String> r = call(cloud, "POST", "/api/dream/reset");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body()).containsPattern("\"reset\":\\[\"hello\"");
+
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .until(() -> call(cloud, "GET", "/api/dream").body().contains("\"ready\":true"));
+    assertThat(cloud.body(PushToLiveIT.HOST, "/hello")).isEqualTo("200 " + PushToLiveIT.OLD);
+    assertThat(cloud.node().builds().buildsRun())
+        .as("the seeded revision was built before: a reset rebuilds nothing")
+        .isEqualTo(builds);
+    assertThat(cloud.git().run(code, "ls-remote", "origin").output())
+        .contains("refs/heads/main")
+        .doesNotContain("refs/heads/experiment");
+    assertThat(call(cloud, "GET", "/api/dream").body()).contains("\"hello\":\"ready\"");
   }
 }

@@ -139,4 +139,34 @@ class GitHostApiTest {
         catchThrowable(() -> api.createGithubHook(base(), "acme/shop", TOKEN, "https://x/h", "s"));
     assertThat(t).hasMessage("cannot create the webhook of acme/shop: the host answered 307");
   }
+
+  @Test
+  void deletesTheWebhookAndDeployKeyAndTakesAMissingOneAsDeleted() throws Exception {
+    gh.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.delete(
+                urlEqualTo("/repos/acme/shop/hooks/77"))
+            .willReturn(aResponse().withStatus(204)));
+    gh.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.delete(
+                urlEqualTo("/repos/acme/shop/keys/5"))
+            .willReturn(aResponse().withStatus(404)));
+    gh.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.delete(
+                urlEqualTo("/repos/acme/shop/keys/6"))
+            .willReturn(aResponse().withStatus(403).withBody("{\"message\":\"" + TOKEN + "\"}")));
+    api.deleteGithubHook(base(), "acme/shop", TOKEN, 77);
+    api.deleteGithubDeployKey(base(), "acme/shop", TOKEN, 5);
+    Throwable t = catchThrowable(() -> api.deleteGithubDeployKey(base(), "acme/shop", TOKEN, 6));
+    assertThat(t)
+        .hasMessage("cannot delete the deploy key 6 of acme/shop: the host answered 403")
+        .hasMessageNotContaining(TOKEN);
+    gh.verify(
+        com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor(
+                urlEqualTo("/repos/acme/shop/hooks/77"))
+            .withHeader("Authorization", equalTo("Bearer " + TOKEN))
+            .withHeader("X-GitHub-Api-Version", equalTo("2022-11-28")));
+    gh.verify(
+        com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor(
+            urlEqualTo("/repos/acme/shop/keys/5")));
+  }
 }

@@ -59,6 +59,35 @@ class ProjectStoreTest {
   }
 
   @Test
+  void hostIdsTheSealedHostTokenAndPinnedHostKeysSurviveAReopen() {
+    Repo ssh =
+        new Repo(
+            Role.CODE,
+            "code",
+            "acme/code",
+            "ssh://git@github.com/acme/code.git",
+            WebhookVerifier.Provider.GITHUB,
+            "hook2",
+            "sealed-hook",
+            CredentialKind.DEPLOY_KEY,
+            "sealed-key",
+            7,
+            9,
+            "sealed-host-token",
+            List.of("SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU", "first-use"));
+    RemoteProject p = new RemoteProject("ssh", "main", null, List.of(ssh), List.of(), 2L);
+    try (ProjectStore s = new ProjectStore(tmp.resolve("projects2"))) {
+      assertThat(s.add(p)).isTrue();
+    }
+    try (ProjectStore s = new ProjectStore(tmp.resolve("projects2"))) {
+      Repo back = s.get("ssh").orElseThrow().repos().get(0);
+      assertThat(back).isEqualTo(ssh);
+      assertThat(back.hostDeployKeyId()).isEqualTo(9);
+      assertThat(back.sshHostKeys()).hasSize(2);
+    }
+  }
+
+  @Test
   void fullnamesComeFromTheUrlPath() {
     assertThat(RemoteProject.fullnameOf("https://github.com/acme/shop.git")).isEqualTo("acme/shop");
     assertThat(RemoteProject.fullnameOf("ssh://git@gitea.example/team/site"))

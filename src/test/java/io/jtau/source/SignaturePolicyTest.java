@@ -148,6 +148,8 @@ class SignaturePolicyTest {
   @Test
   void aPolicyWithoutUsableKeysIsRefusedAtRegistration() {
     assertThatThrownBy(() -> CommitSignatures.of(List.of("not a key")))
-        .hasMessage("allowed signer #1 is not an armored OpenPGP public key");
+        .hasMessage(
+            "allowed signer #1 is neither an armored OpenPGP public key nor an OpenSSH public key"
+                + " line (ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa)");
   }
 }

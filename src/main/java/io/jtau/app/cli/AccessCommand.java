@@ -27,6 +27,9 @@ public class AccessCommand implements Callable<Integer> {
   @Option(names = "--anonymous-read", description = "on or off.")
   String anonymousRead;
 
+  @Option(names = "--json", description = "Print the node's JSON answer.")
+  boolean json;
+
   @Override
   public Integer call() {
     try {
@@ -43,6 +46,10 @@ public class AccessCommand implements Callable<Integer> {
       } else {
         System.err.println("tau access: --anonymous-read takes on or off, not " + anonymousRead);
         return 1;
+      }
+      if (json) {
+        System.out.println(NodeClient.pretty(r));
+        return 0;
       }
       System.out.println(
           project + ": anonymous read " + (r.path("anonymousRead").asBoolean() ? "on" : "off"));

@@ -57,6 +57,9 @@ public class DbCommand implements Callable<Integer> {
       description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
   String token;
 
+  @Option(names = "--json", description = "list: print the node's JSON answer ({\"keys\": [...]}).")
+  boolean json;
+
   @Override
   public Integer call() {
     try {
@@ -88,6 +91,10 @@ public class DbCommand implements Callable<Integer> {
         case "list" -> {
           String q = "?prefix=" + enc(key == null ? "" : key) + query.replace('?', '&');
           JsonNode r = NodeClient.locate(node, token).get(base + q);
+          if (json) {
+            System.out.println(NodeClient.pretty(r));
+            return 0;
+          }
           for (JsonNode k : r.path("keys")) {
             System.out.println(k.asText());
           }

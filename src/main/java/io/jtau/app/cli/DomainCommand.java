@@ -16,12 +16,15 @@ import picocli.CommandLine.Parameters;
       "Custom domains. A project's custom domain serves only after it is claimed and a TXT record"
           + " holding the claim's token is found at _jtau.<fqdn> (or <first 8 characters of the"
           + " project id>.<fqdn>). Generated domains (<label>.g.<cloud fqdn>) need no claim.",
+      "With jtau.acme.enabled, a verified domain gets a certificate from the ACME CA; see tau"
+          + " domain cert.",
     },
     subcommands = {
       DomainCommand.Claim.class,
       DomainCommand.Verify.class,
       DomainCommand.ListClaims.class,
-      DomainCommand.Release.class
+      DomainCommand.Release.class,
+      DomainCommand.Cert.class
     })
 public class DomainCommand implements Runnable {
 
@@ -176,6 +179,65 @@ public class DomainCommand implements Runnable {
       } catch (NodeClient.NodeException e) {
         System.err.println("tau domain release: " + e.getMessage());
         return e.exitCode;
+      }
+    }
+  }
+
+  /** {@code tau domain cert FQDN --project P [--request]}. */
+  @Command(
+      name = "cert",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Show the ACME certificate of a verified domain: state (pending, issuing, valid,"
+            + " renewal-due, renewal-failing, waiting, failed, not-eligible, acme-off), issuer, validity, the last error and"
+            + " when the next attempt is due, and recent events.",
+        "Exit 0 when a valid certificate is served, 1 otherwise.",
+        "Example: tau domain cert www.example.com --project shop --request"
+      })
+  static class Cert implements Callable<Integer> {
+    @Parameters(index = "0", description = "The domain name.")
+    String fqdn;
+
+    @Option(
+        names = "--request",
+        description =
+            "Ask for a certificate now (clears the backoff); refused unless the name is verified"
+                + " for the project.")
+    boolean request;
+
+    @picocli.CommandLine.Mixin Common common;
+
+    @Override
+    public Integer call() {
+      try {
+        NodeClient client = NodeClient.locate(common.node, common.token);
+        String path = common.path(fqdn) + "/cert";
+        JsonNode c = request ? client.post(path) : client.get(path);
+        if (common.json) {
+          System.out.println(NodeClient.pretty(c));
+        } else {
+          System.out.printf("%-12s %s%n", "name", c.path("fqdn").asText());
+          System.out.printf("%-12s %s%n", "state", c.path("state").asText());
+          line("issuer", c.path("issuer"));
+          line("not before", c.path("notBefore"));
+          line("not after", c.path("notAfter"));
+          line("last error", c.path("lastError"));
+          line("last try", c.path("lastAttempt"));
+          line("next try", c.path("nextAttempt"));
+          for (JsonNode e : c.path("events")) {
+            System.out.println("  " + e.asText());
+          }
+        }
+        return "valid".equals(c.path("state").asText()) ? 0 : 1;
+      } catch (NodeClient.NodeException e) {
+        System.err.println("tau domain cert: " + e.getMessage());
+        return e.exitCode;
+      }
+    }
+
+    private static void line(String label, JsonNode v) {
+      if (!v.isMissingNode() && !v.isNull()) {
+        System.out.printf("%-12s %s%n", label, v.asText());
       }
     }
   }

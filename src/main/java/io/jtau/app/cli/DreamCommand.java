@@ -6,14 +6,22 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tau dream}: the whole cloud on this machine, seeded with the sample projects. */
+/**
+ * {@code tau dream}: the whole cloud on this machine, seeded with the sample projects; {@code tau
+ * dream reset} puts a running dream's samples back to their seeded state.
+ */
 @Command(
     name = "dream",
     mixinStandardHelpOptions = true,
+    subcommands = DreamResetCommand.class,
     description = {
       "Start a local cloud on this machine: Git server, reconcile loop, builds, store, Wasm"
-          + " runtime and gateway, seeded with the sample projects.",
-      "When ready it prints the URLs and git clone commands and writes DIR/dream.json."
+          + " runtime and gateway, seeded with the sample projects (hello, kv, chat, notes, fib).",
+      "While it starts it prints each step and how long it took; when ready it prints the URLs"
+          + " and git clone commands and writes DIR/dream.json. Ctrl-C stops it (exit code 0).",
+      "A sample whose build cannot run here (fib needs clang and wasi-libc) shows as Stalled"
+          + " and does not hold up the others.",
+      "Exit codes: 0 stopped cleanly, 1 the node failed, 2 bad options or no free port."
     })
 public class DreamCommand implements Callable<Integer> {
 
@@ -73,8 +81,19 @@ public class DreamCommand implements Callable<Integer> {
       defaultValue = "127.0.0.1")
   String bind;
 
+  @Option(
+      names = "--json",
+      description =
+          "Print nothing on standard output but the dream.json document (one line) once ready;"
+              + " the node's log goes to standard error.")
+  boolean json;
+
   @Override
   public Integer call() {
+    if (json) {
+      System.setProperty("jtau.dream.output", "json");
+      System.setProperty("quarkus.log.console.stderr", "true");
+    }
     System.setProperty("jtau.data-dir", dataDir.toAbsolutePath().toString());
     System.setProperty("jtau.fresh", Boolean.toString(fresh));
     System.setProperty("jtau.fqdn", fqdn != null ? fqdn : defaultFqdn(branch));
@@ -102,8 +121,16 @@ public class DreamCommand implements Callable<Integer> {
     }
     System.setProperty("quarkus.http.port", Integer.toString(port));
     System.setProperty("quarkus.http.host", bind);
-    System.out.println(
-        "jtau dream: starting on " + bind + ":" + port + ", data in " + dataDir.toAbsolutePath());
+    if (!json) {
+      System.out.println(
+          "jtau dream: starting on "
+              + bind
+              + ":"
+              + port
+              + ", data in "
+              + dataDir.toAbsolutePath()
+              + (fresh ? " (fresh)" : ""));
+    }
     return Main.boot();
   }
 

@@ -40,6 +40,13 @@ public class LogsCommand implements Callable<Integer> {
       description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
   String token;
 
+  @Option(
+      names = "--json",
+      description =
+          "Print JSON: without -f one document {job, log}; with -f one event per line as the"
+              + " node sends it ({type, text} ..., then {type: end, state}).")
+  boolean json;
+
   PrintStream out = System.out;
 
   @Override
@@ -47,7 +54,15 @@ public class LogsCommand implements Callable<Integer> {
     try {
       NodeClient c = NodeClient.locate(node, token);
       if (!follow) {
-        out.print(c.text("/api/builds/" + job + "/logs"));
+        String text = c.text("/api/builds/" + job + "/logs");
+        if (json) {
+          java.util.Map<String, String> doc = new java.util.LinkedHashMap<>();
+          doc.put("job", job);
+          doc.put("log", text);
+          out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+          return 0;
+        }
+        out.print(text);
         out.flush();
         return 0;
       }
@@ -62,10 +77,17 @@ public class LogsCommand implements Callable<Integer> {
               out.println(data);
               return true;
             }
+            if (json) {
+              out.println(e.toString());
+              out.flush();
+            }
             String type = e.path("type").asText();
             if (type.equals("end")) {
               state[0] = e.path("state").asText();
               return false;
+            }
+            if (json) {
+              return true;
             }
             String text = e.path("text").asText();
             out.println(type.equals("out") ? text : "[" + type + "] " + text);
@@ -76,6 +98,9 @@ public class LogsCommand implements Callable<Integer> {
     } catch (NodeClient.NodeException e) {
       System.err.println("tau logs: " + e.getMessage());
       return e.exitCode;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      System.err.println("tau logs: " + e.getMessage());
+      return 1;
     }
   }
 }

@@ -97,9 +97,21 @@ public class ProjectCommand implements Runnable {
 
     @Option(
         names = "--allowed-signer",
-        description =
-            "File with an armored OpenPGP public key; only commits it signed are deployed (repeatable).")
+        description = {
+          "File with an armored OpenPGP public key or an OpenSSH public key line (ssh-ed25519,",
+          "ecdsa-sha2-*, ssh-rsa; e.g. ~/.ssh/id_ed25519.pub); only commits signed by one of these",
+          "keys (git commit -S, with gpg.format=ssh for SSH keys) are deployed (repeatable)."
+        })
     List<Path> signers = new ArrayList<>();
+
+    @Option(
+        names = "--ssh-host-key",
+        description = {
+          "For ssh:// URLs (required with them): the server's host key, as a SHA256: fingerprint",
+          "(ssh-keyscan HOST | ssh-keygen -lf -) or a public key line; or first-use to pin the",
+          "first key seen. Any other host key is refused (repeatable)."
+        })
+    List<String> sshHostKeys = new ArrayList<>();
 
     @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
     String node;
@@ -142,6 +154,8 @@ public class ProjectCommand implements Runnable {
         for (Path p : signers) {
           keys.add(read(p, "allowed signer"));
         }
+        ArrayNode hostKeys = body.putArray("sshHostKeys");
+        sshHostKeys.forEach(hostKeys::add);
       } catch (IllegalArgumentException e) {
         System.err.println("tau project add: " + e.getMessage());
         return 1;
@@ -252,8 +266,12 @@ public class ProjectCommand implements Runnable {
   @Command(
       name = "remove",
       mixinStandardHelpOptions = true,
-      description =
-          "Forget a registered project and delete its mirrors (the Git host is untouched).")
+      description = {
+        "Forget a registered project and delete its mirrors. The webhooks and deploy keys that",
+        "'project add' created on GitHub are deleted too; any that cannot be deleted is reported",
+        "as a warning (delete it on the host by hand) and the local removal still completes.",
+        "Example: tau project remove shop"
+      })
   static class Remove implements Callable<Integer> {
     @Parameters(index = "0", description = "Project name.")
     String name;
@@ -269,8 +287,14 @@ public class ProjectCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        NodeClient.locate(node, token).delete(API + "/" + name);
+        JsonNode r = NodeClient.locate(node, token).delete(API + "/" + name);
         System.out.println("removed " + name);
+        for (JsonNode h : r.path("host")) {
+          System.out.println("  " + h.asText());
+        }
+        for (JsonNode w : r.path("warnings")) {
+          System.err.println("  warning: " + w.asText());
+        }
         return 0;
       } catch (NodeClient.NodeException e) {
         System.err.println("tau project remove: " + e.getMessage());

@@ -1,12 +1,12 @@
 package io.jtau.app.cli;
 
 import com.dylibso.chicory.wabt.Wat2Wasm;
+import io.jtau.app.LocalGuestServices;
 import io.jtau.model.Cid;
 import io.jtau.runtime.wasm.CompiledModule;
 import io.jtau.runtime.wasm.EgressPolicy;
 import io.jtau.runtime.wasm.HttpRequest;
 import io.jtau.runtime.wasm.HttpResponse;
-import io.jtau.runtime.wasm.InMemoryGuestServices;
 import io.jtau.runtime.wasm.Invocation;
 import io.jtau.runtime.wasm.WasmException;
 import io.jtau.runtime.wasm.WasmRuntime;
@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
  * {@code tau run function}: runs one export of a wasm (or wat) module, or one function of a
  * JavaScript file, for a single HTTP request and prints the status, headers and body; the guest's
  * output goes to stderr. Exit code 0 when the status is below 500, 1 otherwise, 2 when the module
- * cannot be loaded. Plain Java, no node.
+ * cannot be loaded. Databases, globals, storages and content live in {@code --data-dir} (kept
+ * between runs) or a temporary folder. Plain Java, no node.
  */
 @Command(
     name = "function",
@@ -83,6 +84,15 @@ public class RunFunctionCommand implements Callable<Integer> {
   @Option(names = "--interpreted", description = "Use the interpreter instead of the compiler.")
   boolean interpreted;
 
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Keep the function's databases, globals, storages and content in DIR (created if"
+              + " missing), so the next run sees them. Default: a temporary folder deleted after"
+              + " the run.")
+  Path dataDir;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
@@ -115,18 +125,29 @@ public class RunFunctionCommand implements Callable<Integer> {
         err.flush();
         return 2;
       }
-      Invocation inv =
-          new Invocation(
-              "local",
-              "",
-              "local",
-              "",
-              "main",
-              call,
-              parseSize(memory),
-              parseDuration(timeout),
-              new InMemoryGuestServices());
-      HttpResponse r = runtime.invokeHttp(module, inv, request());
+      Path dir = dataDir != null ? dataDir : Files.createTempDirectory("jtau-run-");
+      HttpResponse r;
+      try {
+        Files.createDirectories(dir);
+        try (LocalGuestServices services = new LocalGuestServices(dir)) {
+          Invocation inv =
+              new Invocation(
+                  "local",
+                  "",
+                  "local",
+                  "",
+                  "main",
+                  call,
+                  parseSize(memory),
+                  parseDuration(timeout),
+                  services);
+          r = runtime.invokeHttp(module, inv, request());
+        }
+      } finally {
+        if (dataDir == null) {
+          deleteTree(dir);
+        }
+      }
       out.println(r.status());
       for (Map.Entry<String, String> h : r.headers()) {
         out.println(h.getKey() + ": " + h.getValue());
@@ -139,6 +160,14 @@ public class RunFunctionCommand implements Callable<Integer> {
         err.flush();
       }
       return r.status() < 500 ? 0 : 1;
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 

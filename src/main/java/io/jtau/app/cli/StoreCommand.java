@@ -99,7 +99,13 @@ public class StoreCommand implements Runnable {
   @Command(
       name = "gc",
       mixinStandardHelpOptions = true,
-      description = "Deletes blocks that no pin reaches and that are older than the grace period.")
+      description = {
+        "Deletes blocks that no pin reaches and that are older than the grace period; prints what"
+            + " it freed.",
+        "With --node, asks a running node (whose store is locked while it runs): it first pins"
+            + " every asset of every snapshot its registry keeps and unpins pruned ones.",
+        "Without --node, works on the store folder directly (pins as the node last left them)."
+      })
   static class Gc implements Callable<Integer> {
     @CommandLine.Mixin DataDir dataDir;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -111,11 +117,43 @@ public class StoreCommand implements Runnable {
             "Keep unpinned blocks younger than this (ISO-8601, default ${DEFAULT-VALUE}).")
     Duration grace;
 
+    @Option(
+        names = "--node",
+        paramLabel = "URL",
+        description = "Collect on this running node (operator token) instead of a folder.")
+    String node;
+
+    @Option(
+        names = "--token",
+        description = "Operator token for --node (default: $TAU_TOKEN, else the local dream's).")
+    String token;
+
     @Override
     public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      if (node != null) {
+        try {
+          com.fasterxml.jackson.databind.JsonNode r =
+              NodeClient.locate(node, token).post("/api/store/gc?grace=" + grace);
+          if (!r.path("skippedBecause").isNull() && !r.path("skippedBecause").isMissingNode()) {
+            spec.commandLine().getErr().println("gc skipped: " + r.path("skippedBecause").asText());
+            return 1;
+          }
+          out.printf(
+              "deleted %d blocks (%d bytes), kept %d; snapshot pins: %d added, %d removed%n",
+              r.path("deletedBlocks").asLong(),
+              r.path("freedBytes").asLong(),
+              r.path("keptBlocks").asLong(),
+              r.path("pinsAdded").asInt(),
+              r.path("pinsRemoved").asInt());
+          return 0;
+        } catch (NodeClient.NodeException e) {
+          spec.commandLine().getErr().println(e.getMessage());
+          return e.exitCode;
+        }
+      }
       try (StoreTool tool = new StoreTool(dataDir.resolve())) {
         FileContentStore.GcReport r = tool.gc(grace);
-        PrintWriter out = spec.commandLine().getOut();
         if (r.skippedBecause() != null) {
           spec.commandLine().getErr().println("gc skipped: " + r.skippedBecause());
           return 1;

@@ -167,6 +167,17 @@ public final class DomainClaims implements AutoCloseable {
     return c != null && c.verified();
   }
 
+  /** Whether any project holds a verified claim on the name now. Never blocks. */
+  public boolean isVerifiedByAny(String fqdn) {
+    String f = fqdn.toLowerCase(Locale.ROOT);
+    for (Claim c : claims.values()) {
+      if (c.fqdn().equals(f) && c.verified()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Checks the TXT records of a claim now.
    *

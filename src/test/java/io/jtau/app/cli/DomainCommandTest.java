@@ -27,6 +27,17 @@ class DomainCommandTest {
   }
 
   @Test
+  void certHelpNamesTheStates() {
+    assertThat(run("domain", "cert", "--help"))
+        .startsWith("0\n")
+        .contains("--request")
+        .contains("renewal-due")
+        .contains("not-eligible");
+    assertThat(run("domain", "cert", "www.example.com", "-p", "x", "--node", "http://127.0.0.1:1"))
+        .startsWith("2\n");
+  }
+
+  @Test
   void theProjectIsRequired() {
     assertThat(run("domain", "verify", "www.example.com"))
         .startsWith("2\n")

@@ -72,6 +72,68 @@ class RunFunctionCommandTest {
     assertThat(r.err()).isEqualTo("application/json\n");
   }
 
+  /**
+   * Counts its runs in database "visits" and adds a version of file "log" to storage "files";
+   * answers "db=N storage=V" (single digits).
+   */
+  static final String VISIT =
+      """
+      (module
+        (import "taubyte/sdk" "eventHttpWrite" (func $write (param i32 i32 i32 i32) (result i32)))
+        (import "taubyte/sdk" "newDatabase" (func $db (param i32 i32 i32) (result i32)))
+        (import "taubyte/sdk" "databaseGetSize" (func $getSize (param i32 i32 i32 i32) (result i32)))
+        (import "taubyte/sdk" "databaseGet" (func $get (param i32 i32 i32 i32) (result i32)))
+        (import "taubyte/sdk" "databasePut" (func $put (param i32 i32 i32 i32 i32) (result i32)))
+        (import "taubyte/sdk" "storageNew" (func $st (param i32 i32 i32) (result i32)))
+        (import "taubyte/sdk" "storageAddFile" (func $add (param i32 i32 i32 i32 i32 i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 100) "visits")
+        (data (i32.const 110) "n")
+        (data (i32.const 120) "files")
+        (data (i32.const 130) "log")
+        (data (i32.const 140) "a line")
+        (data (i32.const 200) "db=0 storage=0")
+        (func $check (param $e i32) (if (local.get $e) (then unreachable)))
+        (func (export "visit") (param $ev i32) (result i32)
+          (call $check (call $db (i32.const 100) (i32.const 6) (i32.const 16)))
+          (if (i32.eqz (call $getSize (i32.load (i32.const 16)) (i32.const 110) (i32.const 1) (i32.const 20)))
+            (then (call $check (call $get (i32.load (i32.const 16)) (i32.const 110) (i32.const 1) (i32.const 24)))))
+          (i32.store8 (i32.const 24) (i32.add (i32.load8_u (i32.const 24)) (i32.const 1)))
+          (call $check (call $put (i32.load (i32.const 16)) (i32.const 110) (i32.const 1) (i32.const 24) (i32.const 1)))
+          (call $check (call $st (i32.const 120) (i32.const 5) (i32.const 28)))
+          (call $check (call $add (i32.load (i32.const 28)) (i32.const 130) (i32.const 3) (i32.const 32) (i32.const 140) (i32.const 6) (i32.const 0)))
+          (i32.store8 (i32.const 203) (i32.add (i32.const 48) (i32.load8_u (i32.const 24))))
+          (i32.store8 (i32.const 213) (i32.add (i32.const 48) (i32.load (i32.const 32))))
+          (drop (call $write (local.get $ev) (i32.const 200) (i32.const 14) (i32.const 8)))
+          (i32.const 0)))
+      """;
+
+  @Test
+  void aDataDirKeepsDatabasesAndStoragesBetweenRuns(@TempDir Path dir) throws Exception {
+    Path wat = Files.writeString(dir.resolve("visit.wat"), VISIT);
+    Path data = dir.resolve("data");
+    String[] args = {
+      "run", "function", "--wasm", wat.toString(), "--call", "visit", "--data-dir", data.toString()
+    };
+
+    Run first = run(args);
+    Run second = run(args);
+
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.out()).endsWith("\n\ndb=1 storage=1");
+    assertThat(second.out()).endsWith("\n\ndb=2 storage=2");
+    assertThat(Files.isDirectory(data.resolve("kv"))).isTrue();
+  }
+
+  @Test
+  void withoutADataDirEveryRunStartsEmpty(@TempDir Path dir) throws Exception {
+    Path wat = Files.writeString(dir.resolve("visit.wat"), VISIT);
+    String[] args = {"run", "function", "--wasm", wat.toString(), "--call", "visit"};
+
+    assertThat(run(args).out()).endsWith("\n\ndb=1 storage=1");
+    assertThat(run(args).out()).endsWith("\n\ndb=1 storage=1");
+  }
+
   @Test
   void reportsAModuleThatCannotBeLoaded(@TempDir Path dir) throws Exception {
     Path bad = Files.write(dir.resolve("bad.wasm"), new byte[] {0, 'a', 's', 'm', 1});

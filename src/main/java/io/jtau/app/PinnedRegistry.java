@@ -1,0 +1,207 @@
+package io.jtau.app;
+
+import io.jtau.model.Cid;
+import io.jtau.model.HistoryEntry;
+import io.jtau.model.ProjectKey;
+import io.jtau.model.Snapshot;
+import io.jtau.port.Registry;
+import io.jtau.registry.XodusRegistry;
+import io.jtau.store.FileContentStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The registry as the reconciler sees it, keeping the content store's pins equal to what the
+ * registry keeps (issue #6): every asset CID of every stored snapshot (the current one and the
+ * history kept for rollback, any project and branch) is pinned by owner {@code
+ * snapshot:<project>/<branch>@<revision>}; a snapshot the registry prunes loses its pins, so {@link
+ * FileContentStore#gc} can reclaim what only it referenced.
+ *
+ * <p>Order: a snapshot's assets are pinned <em>before</em> it is published (a crash in between
+ * leaves an extra pin, removed by the next {@link #syncAll}); pruned snapshots are unpinned
+ * <em>after</em> the registry dropped them. {@link #syncAll} reconciles every pin with the registry
+ * (run at start and before each gc), so a crash anywhere leaves at most extra pins for a while,
+ * never a missing one. Registry and store never import each other: this glue is the only place that
+ * knows both.
+ *
+ * <p>Thread-safe: publications, rollbacks and syncs are serialized by one lock, so a sync never
+ * computes "desired" before a publication and "actual" after its pins. Blocking (Xodus writes).
+ */
+public final class PinnedRegistry implements Registry {
+
+  /** Prefix of every pin owner this class manages. */
+  public static final String OWNER_PREFIX = "snapshot:";
+
+  private final XodusRegistry registry;
+  private final FileContentStore store;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  public PinnedRegistry(XodusRegistry registry, FileContentStore store) {
+    this.registry = registry;
+    this.store = store;
+  }
+
+  /** The pin owner of one stored snapshot. */
+  public static String owner(ProjectKey key, String revision) {
+    return OWNER_PREFIX + key.project() + "/" + key.branch() + "@" + revision;
+  }
+
+  /** What one {@link #gc} did: pins fixed first, then the store's report. */
+  public record GcOutcome(int pinsAdded, int pinsRemoved, FileContentStore.GcReport report) {}
+
+  /**
+   * Reconciles pins with the registry, then collects unreferenced blocks older than {@code grace}.
+   * A publication racing with the collection is safe: its fresh blocks are within the grace period,
+   * and a pin made while the store collects waits for it (and fails if its content is gone, which
+   * the reconciler retries by rebuilding).
+   */
+  public GcOutcome gc(Duration grace) throws IOException {
+    int[] fixed = syncAll();
+    return new GcOutcome(fixed[0], fixed[1], store.gc(grace));
+  }
+
+  @Override
+  public Publication publish(Snapshot snapshot, String expectedCurrent) {
+    lock.lock();
+    try {
+      pinAssets(snapshot);
+      Publication p = registry.publish(snapshot, expectedCurrent);
+      syncKey(snapshot.key());
+      return p;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<Publication> rollback(ProjectKey key, String revision, String expectedCurrent) {
+    lock.lock();
+    try {
+      Optional<Publication> p = registry.rollback(key, revision, expectedCurrent);
+      syncKey(key);
+      return p;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Publication rollback(Snapshot snapshot, String expectedCurrent) {
+    lock.lock();
+    try {
+      pinAssets(snapshot);
+      Publication p = registry.rollback(snapshot, expectedCurrent);
+      syncKey(snapshot.key());
+      return p;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<Snapshot> current(ProjectKey key) {
+    return registry.current(key);
+  }
+
+  @Override
+  public Optional<Snapshot> snapshot(ProjectKey key, String revision) {
+    return registry.snapshot(key, revision);
+  }
+
+  @Override
+  public List<HistoryEntry> history(ProjectKey key, int limit) {
+    return registry.history(key, limit);
+  }
+
+  @Override
+  public List<ProjectKey> keys() {
+    return registry.keys();
+  }
+
+  /**
+   * Makes the snapshot pins exactly the assets of the stored snapshots of every key; returns {pins
+   * added, pins removed}. Idempotent.
+   */
+  public int[] syncAll() {
+    lock.lock();
+    try {
+      Set<FileContentStore.Pin> desired = new HashSet<>();
+      for (ProjectKey key : registry.keys()) {
+        desired.addAll(desired(key));
+      }
+      return apply(desired, store.pins(OWNER_PREFIX));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Reconciles the pins of one key (whose owners all start with its prefix). */
+  private void syncKey(ProjectKey key) {
+    String prefix = OWNER_PREFIX + key.project() + "/" + key.branch() + "@";
+    // A revision (commit ids joined by '+') never holds '@': a longer branch name that merely
+    // starts with this one ("main@x") leaves an '@' after the prefix and is not this key's.
+    List<FileContentStore.Pin> actual =
+        store.pins(prefix).stream()
+            .filter(p -> p.owner().indexOf('@', prefix.length()) < 0)
+            .toList();
+    apply(desired(key), actual);
+  }
+
+  private Set<FileContentStore.Pin> desired(ProjectKey key) {
+    Set<FileContentStore.Pin> out = new HashSet<>();
+    for (String revision : registry.storedRevisions(key)) {
+      registry
+          .snapshot(key, revision)
+          .ifPresent(
+              s -> {
+                for (String cid : s.assets().values()) {
+                  out.add(new FileContentStore.Pin(new Cid(cid), owner(key, revision)));
+                }
+              });
+    }
+    return out;
+  }
+
+  private int[] apply(Set<FileContentStore.Pin> desired, List<FileContentStore.Pin> actual) {
+    int added = 0;
+    int removed = 0;
+    try {
+      Set<FileContentStore.Pin> have = new HashSet<>(actual);
+      for (FileContentStore.Pin p : actual) {
+        if (!desired.contains(p)) {
+          store.unpin(p.cid(), p.owner());
+          removed++;
+        }
+      }
+      for (FileContentStore.Pin p : desired) {
+        if (!have.contains(p) && store.has(p.cid())) {
+          // An absent asset cannot be pinned; the snapshot that names it is already broken and
+          // gc has nothing of it to keep.
+          store.pin(p.cid(), p.owner());
+          added++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot update snapshot pins: " + e.getMessage(), e);
+    }
+    return new int[] {added, removed};
+  }
+
+  private void pinAssets(Snapshot snapshot) {
+    String owner = owner(snapshot.key(), snapshot.revision());
+    for (String cid : snapshot.assets().values()) {
+      try {
+        store.pin(new Cid(cid), owner);
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot keep asset " + cid + " of " + snapshot.key() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,492 @@
+package io.jtau.runtime.gateway;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeRateLimitedException;
+import org.shredzone.acme4j.util.KeyPairUtils;
+
+/**
+ * Certificates from an ACME CA for the names this node may serve, installed for SNI without a
+ * restart and renewed before they expire.
+ *
+ * <p>Which names: {@code wanted} (the node's configured own names and the verified, {@code
+ * certificate.type: auto} domains of its projects), each re-checked against {@code eligible} right
+ * before an order, so a name that is not a verified project domain or a node name never reaches the
+ * CA. When: a name without a certificate, or whose certificate ends within {@code renewBefore}, is
+ * due; a failure backs off exponentially from {@code backoffMin} to {@code backoffMax} (or to the
+ * CA's {@code Retry-After} when it rate-limits); at most {@code ordersPerHour} orders are sent per
+ * rolling hour. The previous (or the node's self-signed) certificate keeps serving meanwhile.
+ *
+ * <p>Storage under {@code dir}: {@code account.key} (the ACME account key pair, sealed by the
+ * caller's {@link Sealer}, mode 0600), {@code certs/<name>.pem} (the chain) and {@code
+ * certs/<name>.key} (the certificate's private key, sealed, mode 0600). Backoff state is kept in
+ * memory only.
+ *
+ * <p>Thread-safe. {@link #runDue()} blocks on the network and is meant for one background thread;
+ * the other methods never block on the network.
+ */
+public final class AcmeCertificates {
+
+  /** Encrypts keys at rest (the node's secret box). */
+  public interface Sealer {
+    /** Seals {@code plain} for {@code context}. */
+    String seal(String plain, String context);
+
+    /** Opens a value sealed for {@code context}; throws IllegalArgumentException when it cannot. */
+    String open(String sealed, String context);
+  }
+
+  /** Settings; {@code trust} null = the JDK's trusted CAs for the ACME server. */
+  public record Settings(
+      URI directory,
+      Optional<String> email,
+      boolean agreeTerms,
+      SSLContext trust,
+      Duration renewBefore,
+      Duration backoffMin,
+      Duration backoffMax,
+      int ordersPerHour,
+      Duration networkTimeout,
+      Duration challengeTimeout) {}
+
+  /** The state of one name's certificate. */
+  public record CertStatus(
+      String name,
+      String state,
+      String issuer,
+      Instant notBefore,
+      Instant notAfter,
+      String lastError,
+      Instant lastAttempt,
+      Instant nextAttempt,
+      int failures) {}
+
+  /** Something that happened (issued, failed, refused), newest last. */
+  public record Event(Instant at, String name, String kind, String message) {}
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
+  private static final String OWNER = "acme";
+  private static final int EVENTS = 200;
+
+  private final Path dir;
+  private final Settings settings;
+  private final Clock clock;
+  private final Sealer sealer;
+  private final AcmeChallenges challenges;
+  private final SniKeyManager sni;
+  private final Supplier<Set<String>> wanted;
+  private final Predicate<String> eligible;
+  private final AcmeClient client;
+
+  private final Map<String, SniKeyManager.KeyAndChain> issued = new HashMap<>();
+  private final Map<String, Attempt> attempts = new HashMap<>();
+  private final Deque<Instant> recentOrders = new ArrayDeque<>();
+  private final Deque<Event> events = new ArrayDeque<>();
+  private final Set<String> requested = new LinkedHashSet<>();
+  private String issuing;
+
+  private record Attempt(int failures, Instant last, Instant next, String error) {}
+
+  /**
+   * Loads the stored certificates (installing the eligible ones at once).
+   *
+   * @param wanted the names that should have a certificate now
+   * @param eligible whether a name may be ordered now (verified project domain or node name)
+   */
+  public AcmeCertificates(
+      Path dir,
+      Settings settings,
+      Clock clock,
+      Sealer sealer,
+      AcmeChallenges challenges,
+      SniKeyManager sni,
+      Supplier<Set<String>> wanted,
+      Predicate<String> eligible)
+      throws IOException {
+    this.dir = dir;
+    this.settings = settings;
+    this.clock = clock;
+    this.sealer = sealer;
+    this.challenges = challenges;
+    this.sni = sni;
+    this.wanted = wanted;
+    this.eligible = eligible;
+    this.client =
+        new AcmeClient(
+            new AcmeClient.Settings(
+                settings.directory(),
+                settings.email(),
+                settings.agreeTerms(),
+                settings.trust(),
+                settings.networkTimeout(),
+                settings.challengeTimeout()));
+    Files.createDirectories(dir.resolve("certs"));
+    try (var files = Files.list(dir.resolve("certs"))) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String f = p.getFileName().toString();
+        if (f.endsWith(".pem")) {
+          String name = f.substring(0, f.length() - 4);
+          try {
+            issued.put(name, load(name));
+          } catch (IOException | RuntimeException | java.security.GeneralSecurityException e) {
+            event(name, "error", "stored certificate does not load: " + e.getMessage());
+          }
+        }
+      }
+    }
+    install();
+  }
+
+  /** Orders sent to the CA since start (every newOrder request). */
+  public int ordersCreated() {
+    return client.ordersCreated();
+  }
+
+  /**
+   * Asks for a certificate for {@code name} now (clears its backoff); the background run orders it.
+   * Never contacts the CA itself.
+   *
+   * @throws IllegalArgumentException when the name is not a verified project domain or a node name
+   *     (recorded as a {@code refused} event; no order is ever sent)
+   */
+  public synchronized CertStatus request(String name) {
+    String n = normalize(name);
+    if (!eligible.test(n)) {
+      event(n, "refused", "not a verified project domain or a node name: no certificate ordered");
+      throw new IllegalArgumentException(
+          n
+              + " is not a verified domain of a project (tau domain claim, then verify) nor one of"
+              + " the node's names (jtau.acme.node-names): no certificate is ordered");
+    }
+    requested.add(n);
+    attempts.remove(n);
+    return status(n);
+  }
+
+  /** Records that a request for {@code name} was refused by the caller (no order is sent). */
+  public synchronized void refused(String name, String why) {
+    event(normalize(name), "refused", why);
+  }
+
+  /** The state of one name. */
+  public synchronized CertStatus status(String name) {
+    String n = normalize(name);
+    SniKeyManager.KeyAndChain kc = issued.get(n);
+    Attempt a = attempts.get(n);
+    String state;
+    if (n.equals(issuing)) {
+      state = "issuing";
+    } else if (!eligible.test(n)) {
+      state = kc == null ? "not-eligible" : "not-eligible (certificate kept, not served)";
+    } else if (kc != null && !due(kc)) {
+      state = "valid";
+    } else if (kc != null) {
+      state = a != null ? "renewal-failing" : "renewal-due";
+    } else if (a != null) {
+      state = a.failures() == 0 ? "waiting" : "failed";
+    } else {
+      state = "pending";
+    }
+    X509Certificate leaf = kc == null ? null : kc.chain()[0];
+    return new CertStatus(
+        n,
+        state,
+        leaf == null ? null : leaf.getIssuerX500Principal().getName(),
+        leaf == null ? null : leaf.getNotBefore().toInstant(),
+        leaf == null ? null : leaf.getNotAfter().toInstant(),
+        a == null ? null : a.error(),
+        a == null ? null : a.last(),
+        a == null ? null : a.next(),
+        a == null ? 0 : a.failures());
+  }
+
+  /** The state of every wanted or issued name, sorted. */
+  public synchronized List<CertStatus> statuses() {
+    Set<String> names = new java.util.TreeSet<>(issued.keySet());
+    names.addAll(currentWanted());
+    names.addAll(attempts.keySet());
+    List<CertStatus> out = new ArrayList<>();
+    names.forEach(n -> out.add(status(n)));
+    return out;
+  }
+
+  /** The recent events (issued, failed, refused), oldest first. */
+  public synchronized List<Event> events() {
+    return List.copyOf(events);
+  }
+
+  /** The certificate issued for a name, if any (served only while the name is eligible). */
+  public synchronized Optional<SniKeyManager.KeyAndChain> certificate(String name) {
+    return Optional.ofNullable(issued.get(normalize(name)));
+  }
+
+  /**
+   * Orders every due name, one after the other, then reinstalls the served set. Blocking; call from
+   * one background thread. Never throws: failures are recorded per name.
+   */
+  public void runDue() {
+    for (String name : dueNames()) {
+      if (Thread.currentThread().isInterrupted()) {
+        return;
+      }
+      issueOne(name);
+    }
+    synchronized (this) {
+      install();
+    }
+  }
+
+  private synchronized List<String> dueNames() {
+    Instant now = clock.instant();
+    List<String> out = new ArrayList<>();
+    for (String n : currentWanted()) {
+      if (!eligible.test(n)) {
+        continue;
+      }
+      SniKeyManager.KeyAndChain kc = issued.get(n);
+      if (kc != null && !due(kc)) {
+        continue;
+      }
+      Attempt a = attempts.get(n);
+      if (a != null && now.isBefore(a.next())) {
+        continue;
+      }
+      out.add(n);
+    }
+    return out;
+  }
+
+  private Set<String> currentWanted() {
+    Set<String> out = new java.util.TreeSet<>();
+    for (String s : wanted.get()) {
+      out.add(s.toLowerCase(Locale.ROOT));
+    }
+    out.addAll(requested);
+    return out;
+  }
+
+  private boolean due(SniKeyManager.KeyAndChain kc) {
+    Instant end = kc.chain()[0].getNotAfter().toInstant();
+    return !clock.instant().isBefore(end.minus(settings.renewBefore()));
+  }
+
+  private void issueOne(String name) {
+    synchronized (this) {
+      if (!eligible.test(name)) {
+        event(name, "refused", "no longer a verified project domain or a node name");
+        return;
+      }
+      Instant now = clock.instant();
+      while (!recentOrders.isEmpty() && recentOrders.peekFirst().isBefore(now.minusSeconds(3600))) {
+        recentOrders.removeFirst();
+      }
+      if (recentOrders.size() >= settings.ordersPerHour()) {
+        Instant next = recentOrders.peekFirst().plusSeconds(3600);
+        Attempt prev = attempts.get(name);
+        attempts.put(
+            name,
+            new Attempt(
+                prev == null ? 0 : prev.failures(),
+                now,
+                next,
+                "node limit of "
+                    + settings.ordersPerHour()
+                    + " orders per hour reached (jtau.acme.orders-per-hour)"));
+        return;
+      }
+      recentOrders.addLast(now);
+      issuing = name;
+    }
+    try {
+      // The JDK's own EC key (not the library's provider), so the TLS server can sign with it.
+      java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+      g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+      KeyPair certKey = g.generateKeyPair();
+      List<X509Certificate> chain = client.issue(name, accountKey(), certKey, challenges);
+      SniKeyManager.KeyAndChain kc =
+          new SniKeyManager.KeyAndChain(
+              certKey.getPrivate(), chain.toArray(X509Certificate[]::new));
+      store(name, kc);
+      synchronized (this) {
+        issued.put(name, kc);
+        attempts.remove(name);
+        requested.remove(name);
+        install();
+        event(
+            name,
+            "issued",
+            "certificate by "
+                + chain.get(0).getIssuerX500Principal().getName()
+                + " until "
+                + chain.get(0).getNotAfter().toInstant());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (AcmeRateLimitedException e) {
+      failed(name, "rate limited by the CA: " + e.getMessage(), e.getRetryAfter());
+    } catch (AcmeClient.OrderFailed e) {
+      failed(name, e.getMessage(), Optional.empty());
+    } catch (AcmeException
+        | IOException
+        | RuntimeException
+        | java.security.GeneralSecurityException e) {
+      failed(
+          name,
+          "ACME server "
+              + settings.directory()
+              + ": "
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage(),
+          Optional.empty());
+    } finally {
+      synchronized (this) {
+        issuing = null;
+      }
+    }
+  }
+
+  private synchronized void failed(String name, String error, Optional<Instant> retryAfter) {
+    Instant now = clock.instant();
+    Attempt prev = attempts.get(name);
+    int failures = prev == null ? 1 : prev.failures() + 1;
+    Instant next = now.plus(backoff(failures, settings.backoffMin(), settings.backoffMax()));
+    if (retryAfter.isPresent() && retryAfter.get().isAfter(next)) {
+      next = retryAfter.get();
+    }
+    attempts.put(name, new Attempt(failures, now, next, error));
+    event(name, "failed", error + " (attempt " + failures + ", next at " + next + ")");
+  }
+
+  /** The wait after the n-th consecutive failure: min·2^(n-1), capped at max (pure). */
+  static Duration backoff(int failures, Duration min, Duration max) {
+    if (failures <= 0) {
+      return Duration.ZERO;
+    }
+    long millis = min.toMillis();
+    for (int i = 1; i < failures && millis < max.toMillis(); i++) {
+      millis *= 2;
+    }
+    return Duration.ofMillis(Math.min(millis, max.toMillis()));
+  }
+
+  private void install() {
+    Map<String, SniKeyManager.KeyAndChain> served = new TreeMap<>();
+    issued.forEach(
+        (n, kc) -> {
+          if (eligible.test(n)) {
+            served.put(n, kc);
+          }
+        });
+    sni.put(OWNER, served);
+  }
+
+  /** Re-installs the served set (call when names start or stop being eligible). */
+  public synchronized void refresh() {
+    install();
+  }
+
+  private void event(String name, String kind, String message) {
+    events.addLast(new Event(clock.instant(), name, kind, message));
+    while (events.size() > EVENTS) {
+      events.removeFirst();
+    }
+  }
+
+  private KeyPair accountKey() throws IOException {
+    synchronized (this) {
+      Path f = dir.resolve("account.key");
+      if (Files.isRegularFile(f)) {
+        String pem =
+            sealer.open(Files.readString(f, StandardCharsets.UTF_8).strip(), "acme/account");
+        return KeyPairUtils.readKeyPair(new StringReader(pem));
+      }
+      KeyPair kp = KeyPairUtils.createECKeyPair("secp256r1");
+      StringWriter w = new StringWriter();
+      KeyPairUtils.writeKeyPair(kp, w);
+      writePrivate(f, sealer.seal(w.toString(), "acme/account") + "\n");
+      return kp;
+    }
+  }
+
+  private void store(String name, SniKeyManager.KeyAndChain kc) throws IOException {
+    StringBuilder chain = new StringBuilder();
+    try {
+      for (X509Certificate c : kc.chain()) {
+        chain.append(Pem.encode("CERTIFICATE", c.getEncoded()));
+      }
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new IOException("cannot encode the certificate of " + name, e);
+    }
+    String keyPem = Pem.encode("PRIVATE KEY", kc.key().getEncoded());
+    writePrivate(dir.resolve("certs").resolve(name + ".key"), sealer.seal(keyPem, context(name)));
+    Path pem = dir.resolve("certs").resolve(name + ".pem");
+    Path tmp = pem.resolveSibling(pem.getFileName() + ".tmp");
+    Files.writeString(tmp, chain.toString(), StandardCharsets.UTF_8);
+    Files.move(tmp, pem, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private SniKeyManager.KeyAndChain load(String name)
+      throws IOException, java.security.GeneralSecurityException {
+    String chain = Files.readString(dir.resolve("certs").resolve(name + ".pem"));
+    String sealed = Files.readString(dir.resolve("certs").resolve(name + ".key")).strip();
+    return Pem.read(chain, sealer.open(sealed, context(name)));
+  }
+
+  private static String context(String name) {
+    return "acme/cert/" + name;
+  }
+
+  private static void writePrivate(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp);
+    try {
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: the file keeps the default mode.
+    }
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Lower-cases a name and checks it is a plain DNS name (no wildcard, no path characters). */
+  public static String normalize(String name) {
+    String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+    if (n.endsWith(".")) {
+      n = n.substring(0, n.length() - 1);
+    }
+    if (!NAME.matcher(n).matches() || n.contains("..") || !n.contains(".")) {
+      throw new IllegalArgumentException("not a DNS name: " + name);
+    }
+    return n;
+  }
+}

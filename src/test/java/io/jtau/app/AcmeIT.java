@@ -1,0 +1,529 @@
+package io.jtau.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jtau.dream.Dream;
+import io.jtau.model.Identity;
+import io.jtau.model.ProjectConfig;
+import io.jtau.model.ProjectKey;
+import io.jtau.model.Resource;
+import io.jtau.model.Snapshot;
+import io.jtau.runtime.dns.Authority;
+import io.jtau.runtime.dns.DnsServer;
+import io.jtau.runtime.dns.Zone;
+import io.jtau.runtime.gateway.Pem;
+import io.jtau.runtime.gateway.SelfSigned;
+import io.jtau.runtime.gateway.SniKeyManager;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TXTRecord;
+
+/**
+ * ACME end to end against the real {@code pebble} test CA: a project's custom domain is claimed,
+ * its TXT record found through a DNS server standing in for the customer's provider, pebble
+ * resolves the name through the node's own DNS and fetches the HTTP-01 answer from the node's
+ * gateway, and the issued certificate is then served by SNI, verified against pebble's root. Pebble
+ * rejects 35% of nonces at random ({@code PEBBLE_WFE_NONCEREJECT}), so issuing also proves the
+ * retry. Also: no order for an unverified name, a failing order while the CA is down (the node
+ * keeps serving its self-signed certificate), an invalid challenge reported with backoff. Skips
+ * when {@code pebble} is not installed ({@code apt-get install pebble}).
+ */
+@QuarkusTest
+@TestProfile(AcmeIT.Profile.class)
+class AcmeIT {
+
+  static final String DOMAIN = "shop.example.test";
+  static final String UNDECLARED = "nodns.example.test";
+  static final String PROJECT_ID = "QmShopProjectForAcmeTestsAbCdEfGhIj";
+  static final ProjectKey KEY = new ProjectKey("shop", "main");
+
+  /** Ports, files and the stand-in DNS, made once before the node boots. */
+  static final class Env {
+    static final Env INSTANCE = new Env();
+    final int acmePort = freePort();
+    final int mgmtPort = freePort();
+    final Path dir;
+    final Path cert;
+    final Path key;
+    final Authority providerZones = new Authority();
+    final List<Record> providerRecords = new java.util.ArrayList<>();
+    final int providerDnsPort;
+    final DnsServer dns;
+    final ExecutorService dnsThreads = Executors.newCachedThreadPool();
+    Process pebble;
+
+    private Env() {
+      try {
+        dir = Files.createTempDirectory("jtau-acme-it");
+        SniKeyManager.KeyAndChain kc =
+            SelfSigned.loadOrCreate(
+                dir.resolve("tls"), List.of("localhost"), List.of("127.0.0.1"), new SecureRandom());
+        cert = dir.resolve("pebble-wfe.pem");
+        key = dir.resolve("pebble-wfe.key");
+        Files.writeString(cert, Pem.encode("CERTIFICATE", kc.chain()[0].getEncoded()));
+        Files.writeString(key, Pem.encode("PRIVATE KEY", kc.key().getEncoded()));
+        dns =
+            new DnsServer(
+                providerZones, DnsServer.Settings.defaults(), dnsThreads, System::nanoTime);
+        providerDnsPort = dns.start(InetAddress.getLoopbackAddress(), 0);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    static int freePort() {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** ACME on, pointed at pebble's address, TXT lookups at the stand-in provider DNS. */
+  public static class Profile implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      Env e = Env.INSTANCE;
+      return Map.ofEntries(
+          Map.entry("jtau.data-dir", "target/acme-it-node-data"),
+          Map.entry("jtau.acme.enabled", "true"),
+          Map.entry("jtau.acme.directory", "https://127.0.0.1:" + e.acmePort + "/dir"),
+          Map.entry("jtau.acme.trusted-ca", e.cert.toString()),
+          Map.entry("jtau.acme.agree-terms", "true"),
+          Map.entry("jtau.acme.email", "ops@example.test"),
+          Map.entry("jtau.acme.check-seconds", "3600"),
+          Map.entry("jtau.acme.backoff-min-seconds", "600"),
+          Map.entry("jtau.acme.network-timeout-seconds", "5"),
+          Map.entry("jtau.acme.challenge-timeout-seconds", "60"),
+          Map.entry("jtau.domains.resolver", "127.0.0.1:" + e.providerDnsPort));
+    }
+  }
+
+  @Inject Node node;
+  @Inject Dream dream;
+  @Inject HttpPort port;
+  @Inject TlsServer tls;
+
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @AfterAll
+  static void stopPebble() throws Exception {
+    Env e = Env.INSTANCE;
+    if (e.pebble != null) {
+      e.pebble.destroy();
+      e.pebble.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    e.dns.close();
+    e.dnsThreads.shutdownNow();
+    Node.wipe(e.dir);
+  }
+
+  /** Counts the client library's "Bad Replay Nonce, trying again" lines. */
+  static final class NonceRetries extends java.util.logging.Handler {
+    final java.util.concurrent.atomic.AtomicInteger count =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void publish(java.util.logging.LogRecord r) {
+      if (String.valueOf(r.getMessage()).contains("Bad Replay Nonce")) {
+        count.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void issuesForAVerifiedDomainOnlyAndServesItBySni() throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/pebble")),
+        "pebble (the ACME test CA) is not installed: apt-get install pebble");
+    await().atMost(Duration.ofSeconds(120)).until(dream::ready);
+    if (node.git().find("shop", "config").isEmpty()) {
+      node.git().create("shop", "config");
+    }
+    deploy();
+    var acme = node.acme().orElseThrow();
+
+    // 1. Unverified: refused with 409, the refusal recorded, no order sent.
+    HttpResponse<String> refused = post("/api/projects/shop/domains/" + DOMAIN + "/cert");
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.body()).contains(DOMAIN + " is not a verified domain of project shop");
+    JsonNode st = json(get("/api/projects/shop/domains/" + DOMAIN + "/cert"));
+    assertThat(st.path("state").asText()).isEqualTo("not-eligible");
+    assertThat(st.path("events").toString()).contains("refused");
+    assertThat(acme.ordersCreated()).isZero();
+    assertThat(post("/api/projects/shop/domains/no..name/cert").statusCode()).isEqualTo(400);
+
+    // 2. Claim and verify through the customer's (stand-in) DNS; the CA is still down.
+    JsonNode claim = json(post("/api/projects/shop/domains/" + DOMAIN + "/claim"));
+    publishTxt("_jtau." + DOMAIN, claim.path("token").asText());
+    JsonNode verified = json(post("/api/projects/shop/domains/" + DOMAIN + "/verify"));
+    assertThat(verified.path("verified").asBoolean()).as(verified.toString()).isTrue();
+    await().atMost(Duration.ofSeconds(60)).until(() -> acme.status(DOMAIN).failures() >= 1);
+    var down = acme.status(DOMAIN);
+    assertThat(down.state()).isEqualTo("failed");
+    assertThat(down.lastError()).contains("ACME server https://127.0.0.1:");
+    assertThat(Duration.between(down.lastAttempt(), down.nextAttempt()))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(600));
+    assertThat(acme.ordersCreated()).isZero();
+    // The node stays up and serves the name with its self-signed certificate meanwhile.
+    assertThat(tlsGet(DOMAIN, null)[0]).isEqualTo("CN=dream.localhost");
+
+    // 3. Pebble comes up; asking again clears the backoff and the certificate is issued.
+    NonceRetries retries = new NonceRetries();
+    java.util.logging.Logger.getLogger("org.shredzone.acme4j.connector.DefaultConnection")
+        .addHandler(retries);
+    startPebble();
+    long t0 = System.nanoTime();
+    HttpResponse<String> asked = post("/api/projects/shop/domains/" + DOMAIN + "/cert");
+    assertThat(asked.statusCode()).as(asked.body()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> "valid".equals(acme.status(DOMAIN).state()));
+    System.out.printf(
+        "ACME: certificate for %s issued by pebble in %d ms (request to valid)%n",
+        DOMAIN, (System.nanoTime() - t0) / 1_000_000);
+    JsonNode valid = json(get("/api/projects/shop/domains/" + DOMAIN + "/cert"));
+    assertThat(valid.path("issuer").asText()).contains("Pebble");
+    assertThat(Instant.parse(valid.path("notAfter").asText())).isAfter(Instant.now());
+    assertThat(acme.ordersCreated()).isEqualTo(1);
+    assertThat(node.acmeChallenges().size()).isZero();
+    // Pebble rejected some nonces (35% of them, at random) and the client signed again.
+    System.out.printf("ACME: %d bad nonces retried%n", retries.count.get());
+    assertThat(retries.count.get()).isPositive();
+
+    // The CLI shows the same state: issuer, validity; exit 0 when valid.
+    String nodeUrl = "http://127.0.0.1:" + port.get();
+    String[] cli =
+        tau("domain", "cert", DOMAIN, "-p", "shop", "--node", nodeUrl, "--token", operatorToken());
+    assertThat(cli[0]).isEqualTo("0");
+    assertThat(cli[1])
+        .contains("state        valid")
+        .contains("issuer       CN=Pebble")
+        .contains("issued");
+
+    // 4. The HTTPS handshake with SNI gets the issued chain, valid under pebble's root.
+    String[] served = tlsGet(DOMAIN, pebbleRoot());
+    assertThat(served[0]).doesNotContain("dream.localhost");
+    assertThat(served[1]).isEqualTo("HTTP/1.1 200 OK");
+    // Stored sealed on disk, not in clear.
+    Path keyFile = node.dataDir().resolve("acme/certs/" + DOMAIN + ".key");
+    assertThat(Files.readString(keyFile)).startsWith("jtau-sealed:v1:").doesNotContain("PRIVATE");
+    assertThat(Files.readString(node.dataDir().resolve("acme/account.key")))
+        .startsWith("jtau-sealed:v1:");
+
+    // 5. A verified name pebble cannot reach (no A record: the project does not declare it, so
+    // the node's DNS does not answer for it) fails its challenge; reported, backed off.
+    JsonNode c2 = json(post("/api/projects/shop/domains/" + UNDECLARED + "/claim"));
+    publishTxt("_jtau." + UNDECLARED, c2.path("token").asText());
+    assertThat(
+            json(post("/api/projects/shop/domains/" + UNDECLARED + "/verify"))
+                .path("verified")
+                .asBoolean())
+        .isTrue();
+    assertThat(post("/api/projects/shop/domains/" + UNDECLARED + "/cert").statusCode())
+        .isEqualTo(200);
+    await().atMost(Duration.ofSeconds(120)).until(() -> acme.status(UNDECLARED).failures() >= 1);
+    JsonNode bad = json(get("/api/projects/shop/domains/" + UNDECLARED + "/cert"));
+    assertThat(bad.path("state").asText()).isEqualTo("failed");
+    assertThat(bad.path("lastError").asText()).contains(UNDECLARED);
+    assertThat(bad.path("events").toString()).contains("failed");
+    assertThat(acme.ordersCreated()).isEqualTo(2);
+    String[] badCli =
+        tau(
+            "domain",
+            "cert",
+            UNDECLARED,
+            "-p",
+            "shop",
+            "--node",
+            nodeUrl,
+            "--token",
+            operatorToken());
+    assertThat(badCli[0]).isEqualTo("1");
+    assertThat(badCli[1]).contains("state        failed").contains("last error");
+    // The issued certificate is untouched by the other name's failure.
+    assertThat(acme.status(DOMAIN).state()).isEqualTo("valid");
+  }
+
+  void deploy() throws Exception {
+    ByteArrayOutputStream zip = new ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(zip)) {
+      z.putNextEntry(new ZipEntry("index.html"));
+      z.write("<html>shop</html>".getBytes(StandardCharsets.UTF_8));
+      z.closeEntry();
+    }
+    var bundle = node.store().put(zip.toByteArray());
+    Resource.Domain custom =
+        new Resource.Domain(Identity.of("QmDomShop", "shop"), null, DOMAIN, "auto", null, null);
+    Resource.Website site =
+        new Resource.Website(
+            Identity.of("QmShopSite", "site"),
+            null,
+            List.of("QmDomShop"),
+            List.of("/"),
+            "main",
+            "github",
+            "1",
+            "acme/shop");
+    ProjectConfig config =
+        new ProjectConfig(
+            PROJECT_ID, "shop", "", "", "", "", null, List.of(), List.of(custom, site));
+    Snapshot s =
+        new Snapshot(
+            KEY,
+            "rev-" + bundle,
+            "c" + bundle,
+            "",
+            0,
+            config,
+            Map.of(Snapshot.assetKey(site), bundle.value()),
+            Map.of(),
+            List.of());
+    node.registry().publish(s);
+    WebsiteApplier w = new WebsiteApplier(node.gateway(), node.bundles());
+    w.prepare(KEY, s);
+    w.apply(KEY, s);
+  }
+
+  /** The customer's DNS: one zone {@code example.test} holding the TXT records published. */
+  void publishTxt(String name, String value) throws Exception {
+    Name origin = Name.fromString("example.test.");
+    Name ns = Name.fromString("ns.example.test.");
+    List<Record> records = Env.INSTANCE.providerRecords;
+    synchronized (records) {
+      if (records.isEmpty()) {
+        records.add(new NSRecord(origin, DClass.IN, 60, ns));
+      }
+      records.add(new TXTRecord(Name.fromString(name + "."), DClass.IN, 60, value));
+      SOARecord soa =
+          new SOARecord(
+              origin, DClass.IN, 60, ns, Name.fromString("h.example.test."), 1, 60, 60, 60, 60);
+      Env.INSTANCE.providerZones.zones(List.of(new Zone(soa, List.copyOf(records))));
+    }
+  }
+
+  void startPebble() throws Exception {
+    Env e = Env.INSTANCE;
+    Path config = e.dir.resolve("pebble.json");
+    Files.writeString(
+        config,
+        new ObjectMapper()
+            .writeValueAsString(
+                Map.of(
+                    "pebble",
+                    Map.of(
+                        "listenAddress",
+                        "127.0.0.1:" + e.acmePort,
+                        "managementListenAddress",
+                        "127.0.0.1:" + e.mgmtPort,
+                        "certificate",
+                        e.cert.toString(),
+                        "privateKey",
+                        e.key.toString(),
+                        "httpPort",
+                        port.get(),
+                        "tlsPort",
+                        Env.freePort(),
+                        "ocspResponderURL",
+                        "",
+                        "externalAccountBindingRequired",
+                        false))));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "/usr/bin/pebble",
+                "-config",
+                config.toString(),
+                "-dnsserver",
+                "127.0.0.1:" + node.dnsPort())
+            .redirectErrorStream(true)
+            .redirectOutput(e.dir.resolve("pebble.log").toFile());
+    pb.environment().put("PEBBLE_VA_NOSLEEP", "1");
+    pb.environment().put("PEBBLE_WFE_NONCEREJECT", "35");
+    e.pebble = pb.start();
+    HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(pemCerts(e.cert))).build();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () ->
+                trusting
+                        .send(
+                            HttpRequest.newBuilder(
+                                    URI.create("https://127.0.0.1:" + e.acmePort + "/dir"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                        .statusCode()
+                    == 200);
+  }
+
+  List<X509Certificate> pebbleRoot() throws Exception {
+    Env e = Env.INSTANCE;
+    HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(pemCerts(e.cert))).build();
+    String pem =
+        trusting
+            .send(
+                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + e.mgmtPort + "/roots/0"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return List.of(Pem.certificates(pem));
+  }
+
+  static List<X509Certificate> pemCerts(Path file) throws Exception {
+    CertificateFactory cf = CertificateFactory.getInstance("X.509");
+    List<X509Certificate> out = new java.util.ArrayList<>();
+    for (var c : cf.generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file)))) {
+      out.add((X509Certificate) c);
+    }
+    return out;
+  }
+
+  static SSLContext trusting(List<X509Certificate> anchors) throws Exception {
+    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+    ks.load(null, null);
+    for (int i = 0; i < anchors.size(); i++) {
+      ks.setCertificateEntry("a" + i, anchors.get(i));
+    }
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  /**
+   * TLS with SNI; trust = only these anchors (null = trust anything). Returns (subject, status).
+   */
+  String[] tlsGet(String sniName, List<X509Certificate> anchors) throws Exception {
+    SSLContext ctx;
+    if (anchors == null) {
+      ctx = SSLContext.getInstance("TLS");
+      ctx.init(
+          null,
+          new javax.net.ssl.TrustManager[] {
+            new javax.net.ssl.X509TrustManager() {
+              public void checkClientTrusted(X509Certificate[] c, String a) {}
+
+              public void checkServerTrusted(X509Certificate[] c, String a) {}
+
+              public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+              }
+            }
+          },
+          null);
+    } else {
+      ctx = trusting(anchors);
+    }
+    try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", tls.port())) {
+      s.setSoTimeout(10_000);
+      SSLParameters p = s.getSSLParameters();
+      p.setServerNames(List.of(new SNIHostName(sniName)));
+      s.setSSLParameters(p);
+      s.startHandshake();
+      X509Certificate leaf = (X509Certificate) s.getSession().getPeerCertificates()[0];
+      if (anchors != null) {
+        assertThat(leaf.getSubjectAlternativeNames().toString()).contains(sniName);
+      }
+      s.getOutputStream()
+          .write(
+              ("GET / HTTP/1.1\r\nHost: " + sniName + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String status =
+          new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)
+              .lines()
+              .findFirst()
+              .orElse("");
+      return new String[] {leaf.getSubjectX500Principal().getName(), status};
+    }
+  }
+
+  /** Runs the CLI in-process; returns (exit code, stdout). */
+  static String[] tau(String... args) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    java.io.PrintStream old = System.out;
+    System.setOut(new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8));
+    try {
+      int code = io.jtau.app.cli.TauCommand.commandLine().execute(args);
+      return new String[] {String.valueOf(code), bytes.toString(StandardCharsets.UTF_8)};
+    } finally {
+      System.setOut(old);
+    }
+  }
+
+  String operatorToken() throws Exception {
+    return Files.readString(node.operatorTokenFile()).strip();
+  }
+
+  HttpResponse<String> post(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get() + path))
+            .header("Authorization", "Bearer " + operatorToken())
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get() + path))
+            .header("Authorization", "Bearer " + operatorToken())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonNode json(HttpResponse<String> r) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return new ObjectMapper().readTree(r.body());
+  }
+}

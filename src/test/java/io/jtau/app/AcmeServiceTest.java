@@ -1,0 +1,79 @@
+package io.jtau.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The checks of {@code jtau.acme.*} settings, each bad value naming its setting. */
+class AcmeServiceTest {
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "cloud.example.com        | cloud.example.com",
+        "CLOUD.example.com.       | cloud.example.com",
+        "api.tau.cloud.example.com| api.tau.cloud.example.com",
+        "node1.example.net        | node1.example.net",
+      })
+  void acceptsTheNodesOwnNames(String name, String expected) {
+    assertThat(
+            AcmeService.nodeNames(
+                "cloud.example.com", List.of(" Node1.example.net "), List.of(name)))
+        .containsExactly(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "shop.example.com            | shop.example.com is not one of the node's names",
+        "x-abcdefgh.g.cloud.example.com | is not one of the node's names",
+        "evil-cloud.example.com      | is not one of the node's names",
+        "*.cloud.example.com         | not a DNS name: *.cloud.example.com",
+        "a/b.cloud.example.com       | not a DNS name",
+      })
+  void refusesOtherNamesNamingTheSetting(String name, String message) {
+    assertThatThrownBy(() -> AcmeService.nodeNames("cloud.example.com", List.of(), List.of(name)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("jtau.acme.node-names: ")
+        .hasMessageContaining(message);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "ftp://ca.example.com/dir | expected an https:// URL",
+        "not a url                | not a URL",
+        "https:///dir             | expected an https:// URL with a host",
+      })
+  void refusesBadDirectories(String url, String message) {
+    assertThatThrownBy(() -> AcmeService.directory(url))
+        .hasMessageStartingWith("jtau.acme.directory: ")
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void acceptsAnHttpsDirectory() {
+    assertThat(AcmeService.directory(" https://127.0.0.1:14000/dir ").getPort()).isEqualTo(14000);
+  }
+
+  @Test
+  void refusesATrustedCaFileWithoutCertificates(@TempDir Path tmp) throws Exception {
+    Path f = tmp.resolve("ca.pem");
+    Files.writeString(f, "hello\n");
+    assertThatThrownBy(() -> AcmeService.trust(f.toString()))
+        .hasMessageStartingWith("jtau.acme.trusted-ca: " + f)
+        .hasMessageContaining("no PEM certificate");
+    assertThatThrownBy(() -> AcmeService.trust(tmp.resolve("missing.pem").toString()))
+        .hasMessageStartingWith("jtau.acme.trusted-ca: cannot read");
+  }
+}
