@@ -21,6 +21,16 @@ public interface SourceRepository {
    */
   RepoTree read(String commit, String path, ReadLimits limits);
 
+  /**
+   * Same result as {@link #read(String, String, ReadLimits)}, but may reuse the files of {@code
+   * previous} whose blob ids did not change, so only changed blobs are loaded. {@code previous}
+   * must be an earlier result of {@code read} of this repository with the same {@code path} and
+   * {@code limits} (or null). The default reads everything.
+   */
+  default RepoTree read(String commit, String path, ReadLimits limits, RepoTree previous) {
+    return read(commit, path, limits);
+  }
+
   /** Bounds for {@link #read}: per-file size, total size and number of files. */
   record ReadLimits(long maxFileBytes, long maxTotalBytes, int maxFiles) {
     public static final ReadLimits CONFIG = new ReadLimits(1 << 20, 64L << 20, 200_000);

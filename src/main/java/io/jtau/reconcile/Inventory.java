@@ -5,7 +5,6 @@ import io.jtau.model.ProjectConfig;
 import io.jtau.model.Resource;
 import io.jtau.model.ResourceKind;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +35,6 @@ public record Inventory(SortedMap<Ref, Entry> entries) {
    * scope.
    */
   public record Ref(String kind, String application, String id) implements Comparable<Ref> {
-    private static final Comparator<Ref> ORDER =
-        Comparator.comparing(Ref::kind).thenComparing(Ref::application).thenComparing(Ref::id);
-
     public Ref {
       Objects.requireNonNull(kind, "kind");
       application = application == null ? "" : application;
@@ -47,7 +43,13 @@ public record Inventory(SortedMap<Ref, Entry> entries) {
 
     @Override
     public int compareTo(Ref o) {
-      return ORDER.compare(this, o);
+      // Kind, then scope, then id; written out because plans sort thousands of refs per run.
+      int c = kind.compareTo(o.kind);
+      if (c != 0) {
+        return c;
+      }
+      c = application.compareTo(o.application);
+      return c != 0 ? c : id.compareTo(o.id);
     }
   }
 

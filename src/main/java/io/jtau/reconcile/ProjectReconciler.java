@@ -151,6 +151,26 @@ public final class ProjectReconciler {
   private final Map<ProjectKey, List<Plan.Action>> pendingPrune = new ConcurrentHashMap<>();
   private final Map<ProjectKey, Long> appliedAt = new ConcurrentHashMap<>();
 
+  /**
+   * The last config commit read and compiled per key. The next commit's read loads only the blobs
+   * that changed since ({@link SourceRepository#read(String, String, SourceRepository.ReadLimits,
+   * RepoTree)}), and the source step and the config step of one run share one compile.
+   */
+  private final Map<ProjectKey, CompiledConfig> configs = new ConcurrentHashMap<>();
+
+  /**
+   * The inventories of the last two configs each key worked with (the live one and the newest), so
+   * neither is computed twice while the key moves from one to the other.
+   */
+  private final Map<ProjectKey, List<KnownInventory>> inventories = new ConcurrentHashMap<>();
+
+  /** Step → nanoseconds of the last run per key that got past the no-op check. */
+  private final Map<ProjectKey, Map<String, Long>> lastSteps = new ConcurrentHashMap<>();
+
+  private record CompiledConfig(String branch, RepoTree tree, CompileResult result) {}
+
+  private record KnownInventory(ProjectConfig config, Inventory inventory) {}
+
   private record Applied(String revision, Set<Route> routes) {}
 
   public ProjectReconciler(
@@ -185,6 +205,7 @@ public final class ProjectReconciler {
    * an immediate new run.
    */
   public ReconcileResult reconcile(ProjectKey key, CancellationToken cancel) {
+    long sourceStarted = System.nanoTime();
     Heads heads;
     try {
       Optional<Heads> h = reconcileSource(key);
@@ -218,18 +239,52 @@ public final class ProjectReconciler {
       return new ReconcileResult.Stalled(revision, "Unchanged", "waiting for a new commit");
     }
     running.put(key, heads);
+    Steps steps = new Steps(sourceStarted);
+    steps.end("source");
     try {
-      return run(key, heads, revision, cancel);
+      return run(key, heads, revision, cancel, steps);
     } finally {
       running.remove(key);
+      lastSteps.put(key, steps.done());
+    }
+  }
+
+  /**
+   * How long each step of the key's last run took (step name → nanoseconds, in step order: source,
+   * status, registry-read, config, builds, plan, routes-desired, modules, prepare, publish,
+   * runtimes, routes, prune, summarize); empty before the first run past the no-op check. For
+   * benchmarks and diagnostics.
+   */
+  public Map<String, Long> lastRunSteps(ProjectKey key) {
+    return lastSteps.getOrDefault(key, Map.of());
+  }
+
+  /** Step timer of one run; a step's time is the time since the previous step ended. */
+  private static final class Steps {
+    private final Map<String, Long> nanos = new LinkedHashMap<>();
+    private long mark;
+
+    Steps(long start) {
+      mark = start;
+    }
+
+    void end(String step) {
+      long now = System.nanoTime();
+      nanos.merge(step, now - mark, Long::sum);
+      mark = now;
+    }
+
+    Map<String, Long> done() {
+      return java.util.Collections.unmodifiableMap(nanos);
     }
   }
 
   private ReconcileResult run(
-      ProjectKey key, Heads heads, String revision, CancellationToken cancel) {
+      ProjectKey key, Heads heads, String revision, CancellationToken cancel, Steps steps) {
     status.conditions(
         key,
         conditions(key, revision, true, "Progressing", "applying " + revision, null, null, null));
+    steps.end("status");
     Snapshot previous = null;
     Inventory target = null;
     try {
@@ -238,12 +293,15 @@ public final class ProjectReconciler {
           previous != null && previous.revision().equals(revision)
               ? previous
               : registry.snapshot(key, revision).orElse(null);
+      steps.end("registry-read");
       if (snapshot == null) {
         CompileResult compiled = reconcileConfig(key, heads);
-        target = Inventory.of(compiled.config());
+        target = inventory(key, compiled.config());
+        steps.end("config");
         cancel.throwIfCancelled();
         Map<String, String> assets =
             reconcileBuilds(key, heads, compiled.config(), previous, cancel);
+        steps.end("builds");
         snapshot =
             new Snapshot(
                 key,
@@ -256,13 +314,20 @@ public final class ProjectReconciler {
                 Snapshot.compiledView(compiled.object(), compiled.indexes()),
                 compiled.warnings());
       }
-      target = Inventory.of(snapshot.config());
-      Plan plan = Plan.between(Inventory.of(previous == null ? null : previous.config()), target);
+      Inventory before = inventory(key, previous == null ? null : previous.config());
+      target = inventory(key, snapshot.config());
+      Plan plan = Plan.between(before, target);
+      steps.end("plan");
       Set<Route> desired = desiredRoutes(key, snapshot);
+      steps.end("routes-desired");
       reconcileModules(desired);
+      steps.end("modules");
       reconcilePrepare(key, snapshot, plan);
+      steps.end("prepare");
       cancel.throwIfCancelled();
-      if (!reconcileRegistry(key, previous, snapshot)) {
+      boolean published = reconcileRegistry(key, previous, snapshot);
+      steps.end("publish");
+      if (!published) {
         return summarize(
             key,
             revision,
@@ -276,8 +341,11 @@ public final class ProjectReconciler {
         status.event(key, "Normal", "Planned", line);
       }
       reconcileRuntimes(key, snapshot, plan);
+      steps.end("runtimes");
       reconcileRoutes(key, desired);
+      steps.end("routes");
       reconcilePrune(key, snapshot, plan);
+      steps.end("prune");
       applied.put(key, new Applied(revision, routes.observe(key)));
       stalled.remove(key);
       appliedAt.put(key, clock.millis());
@@ -293,8 +361,11 @@ public final class ProjectReconciler {
             target,
             Map.of());
       }
-      return summarize(
-          key, revision, new ReconcileResult.Done(revision, true), snapshot, target, Map.of());
+      ReconcileResult done =
+          summarize(
+              key, revision, new ReconcileResult.Done(revision, true), snapshot, target, Map.of());
+      steps.end("summarize");
+      return done;
     } catch (StalledException e) {
       stalled.put(key, revision);
       return summarize(
@@ -418,9 +489,7 @@ public final class ProjectReconciler {
    */
   private List<String[]> scanRepos(ProjectKey key, SourceRepository config, String commit) {
     try {
-      CompileResult r =
-          compiler(key.branch())
-              .compile(config.read(commit, "", SourceRepository.ReadLimits.CONFIG));
+      CompileResult r = compiledConfig(key, config, commit).result();
       if (r.config() == null) {
         return List.of();
       }
@@ -446,10 +515,47 @@ public final class ProjectReconciler {
                     b, settings.cloudFqdn(), settings.generatedSuffix(), settings.devMode())));
   }
 
+  /**
+   * The key's config at {@code commit}, read and compiled once: a read of a new commit reuses the
+   * blobs of the key's previous read, and the compiler its parses of unchanged blobs.
+   */
+  private CompiledConfig compiledConfig(ProjectKey key, SourceRepository config, String commit) {
+    CompiledConfig last = configs.get(key);
+    if (last != null && last.tree().commit().equals(commit) && last.branch().equals(key.branch())) {
+      return last;
+    }
+    RepoTree tree =
+        config.read(
+            commit, "", SourceRepository.ReadLimits.CONFIG, last == null ? null : last.tree());
+    CompiledConfig now =
+        new CompiledConfig(key.branch(), tree, compiler(key.branch()).compile(tree));
+    configs.put(key, now);
+    return now;
+  }
+
+  /** The inventory of a config, reusing the one computed for the same config object before. */
+  private Inventory inventory(ProjectKey key, ProjectConfig config) {
+    if (config == null) {
+      return Inventory.EMPTY;
+    }
+    List<KnownInventory> known = inventories.getOrDefault(key, List.of());
+    for (KnownInventory k : known) {
+      if (k.config() == config) {
+        return k.inventory();
+      }
+    }
+    Inventory inventory = Inventory.of(config);
+    KnownInventory now = new KnownInventory(config, inventory);
+    inventories.put(
+        key, known.isEmpty() ? List.of(now) : List.of(known.get(known.size() - 1), now));
+    return inventory;
+  }
+
   /** Compiles the config commit; all problems are reported at once. */
   CompileResult reconcileConfig(ProjectKey key, Heads heads) throws StalledException {
-    RepoTree tree = heads.config.read(heads.configCommit, "", SourceRepository.ReadLimits.CONFIG);
-    CompileResult result = compiler(key.branch()).compile(tree);
+    CompiledConfig compiled = compiledConfig(key, heads.config, heads.configCommit);
+    RepoTree tree = compiled.tree();
+    CompileResult result = compiled.result();
     List<Problem> errors = new ArrayList<>();
     tree.problems().stream().filter(Problem::isError).forEach(errors::add);
     result.problems().stream().filter(Problem::isError).forEach(errors::add);
@@ -861,7 +967,7 @@ public final class ProjectReconciler {
       status.event(key, "Warning", w.reason(), w.message());
     }
     if (target != null) {
-      status.resources(key, resourceStatuses(target, serving, revision, result, faults));
+      status.resources(key, resourceStatuses(key, target, serving, revision, result, faults));
     }
     return result;
   }
@@ -908,12 +1014,13 @@ public final class ProjectReconciler {
   }
 
   private List<ResourceStatus> resourceStatuses(
+      ProjectKey key,
       Inventory target,
       Snapshot serving,
       String revision,
       ReconcileResult result,
       Map<Ref, String> faults) {
-    Inventory live = serving == null ? Inventory.EMPTY : Inventory.of(serving.config());
+    Inventory live = inventory(key, serving == null ? null : serving.config());
     boolean done = result instanceof ReconcileResult.Done;
     List<ResourceStatus> out = new ArrayList<>();
     for (Inventory.Entry e : target.entries().values()) {
@@ -951,6 +1058,8 @@ public final class ProjectReconciler {
   /** Forgets what was applied for the key, so the next run re-applies it. */
   public void forget(ProjectKey key) {
     applied.remove(key);
+    configs.remove(key);
+    inventories.remove(key);
     stalled.remove(key);
   }
 

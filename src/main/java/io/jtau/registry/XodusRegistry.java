@@ -105,6 +105,7 @@ public final class XodusRegistry implements Registry, AutoCloseable {
   private Optional<Publication> write(
       ProjectKey key, String revision, Snapshot given, String expectedCurrent, boolean rollback) {
     byte[] encoded = given == null ? null : codec.encode(given);
+    Snapshot cachedCurrent = currentCache.get(key);
     Snapshot[] published = {null};
     Optional<Publication> outcome =
         env.computeInExclusiveTransaction(
@@ -150,7 +151,13 @@ public final class XodusRegistry implements Registry, AutoCloseable {
                       snapshot.createdAtMillis());
               open(txn, HISTORY)
                   .put(txn, historyKey(key, seq), new ArrayByteIterable(codec.encode(entry)));
-              replaceLinks(txn, key, snapshot.indexes());
+              // The link table holds exactly the current snapshot's index map; when that snapshot
+              // is the cached one, only the links that differ are written.
+              Map<String, Object> before =
+                  cachedCurrent != null && cachedCurrent.revision().equals(currentRevision)
+                      ? cachedCurrent.indexes()
+                      : null;
+              replaceLinks(txn, key, snapshot.indexes(), before);
               prune(txn, snapshots, open(txn, HISTORY), key, revision);
               published[0] = snapshot;
               return Optional.of(Publication.PUBLISHED);
@@ -165,9 +172,33 @@ public final class XodusRegistry implements Registry, AutoCloseable {
    * Replaces the links this key wrote with the snapshot's index map; other keys' links stay. A link
    * is stored under {@code indexKey \0 project \0 branch}.
    */
-  private void replaceLinks(Transaction txn, ProjectKey key, Map<String, Object> indexes) {
+  private void replaceLinks(
+      Transaction txn, ProjectKey key, Map<String, Object> indexes, Map<String, Object> before) {
     Store links = open(txn, LINKS);
     Store owned = open(txn, OWNED_LINKS);
+    if (before != null) {
+      for (String indexKey : before.keySet()) {
+        if (!indexes.containsKey(indexKey)) {
+          links.delete(txn, linkKey(indexKey, key));
+        }
+      }
+      for (Map.Entry<String, Object> e : indexes.entrySet()) {
+        if (!before.containsKey(e.getKey())
+            || !java.util.Objects.equals(before.get(e.getKey()), e.getValue())) {
+          links.put(
+              txn,
+              linkKey(e.getKey(), key),
+              new ArrayByteIterable(codec.encodeValue(e.getValue())));
+        }
+      }
+      if (!before.keySet().equals(indexes.keySet())) {
+        owned.put(
+            txn,
+            keyBytes(key),
+            new ArrayByteIterable(codec.encodeValue(new java.util.TreeSet<>(indexes.keySet()))));
+      }
+      return;
+    }
     ByteIterable previous = owned.get(txn, keyBytes(key));
     java.util.Set<String> keep = new java.util.HashSet<>(indexes.keySet());
     if (previous != null) {

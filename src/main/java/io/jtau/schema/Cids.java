@@ -163,20 +163,49 @@ final class Cids {
     return unsigned(new BigInteger(s, 36), leading(s, '0'));
   }
 
+  /** Digit value of each ASCII character in base58btc, -1 when it is not a digit. */
+  private static final int[] B58_DIGITS = b58Digits();
+
+  private static int[] b58Digits() {
+    int[] d = new int[128];
+    java.util.Arrays.fill(d, -1);
+    for (int i = 0; i < B58.length(); i++) {
+      d[B58.charAt(i)] = i;
+    }
+    return d;
+  }
+
+  /**
+   * Base58btc to bytes: one zero byte per leading {@code 1}, then the big-endian value. Works on a
+   * byte array rather than a big integer because every resource id of every compile passes here.
+   */
   static byte[] base58Decode(String s) {
     if (s.isEmpty() || s.length() > 200) {
       return null;
     }
-    BigInteger v = BigInteger.ZERO;
-    BigInteger radix = BigInteger.valueOf(58);
+    byte[] value = new byte[s.length()];
+    int used = 0;
     for (int i = 0; i < s.length(); i++) {
-      int d = B58.indexOf(s.charAt(i));
-      if (d < 0) {
+      char c = s.charAt(i);
+      int carry = c < 128 ? B58_DIGITS[c] : -1;
+      if (carry < 0) {
         return null;
       }
-      v = v.multiply(radix).add(BigInteger.valueOf(d));
+      for (int j = value.length - 1; j >= value.length - used; j--) {
+        carry += 58 * (value[j] & 0xff);
+        value[j] = (byte) carry;
+        carry >>>= 8;
+      }
+      while (carry > 0) {
+        used++;
+        value[value.length - used] = (byte) carry;
+        carry >>>= 8;
+      }
     }
-    return unsigned(v, leading(s, '1'));
+    int zeros = leading(s, '1');
+    byte[] out = new byte[zeros + used];
+    System.arraycopy(value, value.length - used, out, zeros, used);
+    return out;
   }
 
   private static int leading(String s, char zero) {

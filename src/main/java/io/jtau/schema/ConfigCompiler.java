@@ -49,6 +49,44 @@ public final class ConfigCompiler {
   private final Map<String, YamlReader.Parsed> cache;
   private final AtomicLong parses = new AtomicLong();
 
+  /**
+   * What reading one resource document gave (its field values and the problems of the document
+   * alone), keyed by the parsed document object: a document of an unchanged blob is the same object
+   * in the next compile (the parse cache), so its fields are not read and checked again. Bounded
+   * LRU like the parse cache.
+   */
+  private final Map<DocKey, ReadDoc> reads;
+
+  private final AtomicLong docReads = new AtomicLong();
+
+  /** A resource document by identity, with the kind it was read as. */
+  private static final class DocKey {
+    final ResourceKind kind;
+    final YMap doc;
+
+    DocKey(ResourceKind kind, YMap doc) {
+      this.kind = kind;
+      this.doc = doc;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DocKey k && k.doc == doc && k.kind == kind;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(doc) * 31 + kind.ordinal();
+    }
+  }
+
+  /** A document's reading and the problems reading it reported. */
+  private record ReadDoc(DocReader.Reading reading, List<Problem> problems) {
+    ReadDoc {
+      problems = List.copyOf(problems);
+    }
+  }
+
   public ConfigCompiler(CompileOptions options) {
     this.options = Objects.requireNonNull(options, "options");
     this.cache =
@@ -59,6 +97,19 @@ public final class ConfigCompiler {
                 return size() > CACHE_ENTRIES;
               }
             });
+    this.reads =
+        Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, true) {
+              @Override
+              protected boolean removeEldestEntry(Map.Entry<DocKey, ReadDoc> e) {
+                return size() > CACHE_ENTRIES;
+              }
+            });
+  }
+
+  /** How many resource documents this compiler has read field by field (cache misses). */
+  long docReadCount() {
+    return docReads.get();
   }
 
   /** How many files this compiler has parsed (cache misses) since it was made. */
@@ -436,6 +487,18 @@ public final class ConfigCompiler {
                     + node.describe()));
         return;
       }
+      DocKey docKey = new DocKey(kind, doc);
+      ReadDoc earlier = reads.get(docKey);
+      if (earlier != null) {
+        problems.addAll(earlier.problems());
+        DocReader r = new DocReader(doc, problems, earlier.reading());
+        Draft d = new Draft(kind, scope, name, r);
+        d.id = r.string("id");
+        scope.group(kind).put(name, d);
+        return;
+      }
+      docReads.incrementAndGet();
+      int problemsBefore = problems.size();
       DocReader r = new DocReader(doc, problems);
       r.readAll(Schema.IDENTITY);
       r.readAll(Schema.fields(kind));
@@ -476,6 +539,10 @@ public final class ConfigCompiler {
       all.addAll(Schema.fields(kind));
       Set<String> known = Schema.knownPaths(all, Schema.extraKeys(kind), leaves);
       r.warnUnknown(known, leaves, kind == ResourceKind.DATABASE ? Set.of("replicas") : Set.of());
+      reads.put(
+          docKey,
+          new ReadDoc(
+              r.reading(), new ArrayList<>(problems.subList(problemsBefore, problems.size()))));
       Draft d = new Draft(kind, scope, name, r);
       d.id = r.string("id");
       scope.group(kind).put(name, d);

@@ -37,6 +37,29 @@ final class DocReader {
     this.problems = problems;
   }
 
+  /**
+   * A reader of {@code doc} that starts from an earlier reading of the same document object; its
+   * problems were reported by the caller.
+   */
+  DocReader(YMap doc, List<Problem> problems, Reading earlier) {
+    this.doc = doc;
+    this.problems = problems;
+    this.values.putAll(earlier.values());
+    this.failed = earlier.failed();
+  }
+
+  /** What reading a document gave: the values and whether a field failed. Immutable. */
+  record Reading(Map<String, Read> values, boolean failed) {
+    Reading {
+      values = Map.copyOf(values);
+    }
+  }
+
+  /** The reading so far, to start a later reader of the same document from. */
+  Reading reading() {
+    return new Reading(values, failed);
+  }
+
   YMap doc() {
     return doc;
   }

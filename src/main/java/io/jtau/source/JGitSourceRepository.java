@@ -20,11 +20,18 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevTree;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
  * A repository on disk read through JGit's object database only (never a checkout), so no symlink
  * can be followed and no path can leave the repository. Symlinks, submodules and oversized files
  * are left out and reported as problems. Thread-safe.
+ *
+ * <p>An incremental read ({@link #read(String, String, ReadLimits, RepoTree)}) walks the previous
+ * and the new tree side by side and skips every subtree whose id did not change, so a one-file
+ * commit loads one blob and a handful of tree objects. Whenever the result could differ from a full
+ * read's (the previous read had problems, a changed entry is a symlink or submodule or oversized,
+ * or the limits are reached), it falls back to the full read.
  */
 public final class JGitSourceRepository implements SourceRepository {
 
@@ -68,6 +75,97 @@ public final class JGitSourceRepository implements SourceRepository {
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot read " + path + " at " + commit + " of " + displayName, e);
+    }
+  }
+
+  @Override
+  public RepoTree read(String commit, String path, ReadLimits limits, RepoTree previous) {
+    if (previous == null || !previous.problems().isEmpty()) {
+      return read(commit, path, limits);
+    }
+    if (previous.commit().equals(commit)) {
+      return previous;
+    }
+    try (RevWalk walk = new RevWalk(repository);
+        ObjectReader reader = repository.newObjectReader()) {
+      Optional<RepoTree> incremental = readChanges(walk, reader, commit, path, limits, previous);
+      return incremental.orElseGet(() -> read(commit, path, limits));
+    } catch (IOException | IllegalArgumentException e) {
+      // The previous commit is unknown here (a rewritten repository): read it all.
+      return read(commit, path, limits);
+    }
+  }
+
+  /** The previous tree with the changed entries applied; empty when a full read is needed. */
+  private Optional<RepoTree> readChanges(
+      RevWalk walk,
+      ObjectReader reader,
+      String commit,
+      String path,
+      ReadLimits limits,
+      RepoTree previous)
+      throws IOException {
+    ObjectId before = startTree(walk, previous.commit(), path);
+    ObjectId after = startTree(walk, commit, path);
+    if (before == null || after == null) {
+      return Optional.empty();
+    }
+    TreeMap<String, RepoFile> files = new TreeMap<>(previous.files());
+    long total = 0;
+    for (RepoFile f : files.values()) {
+      total += f.content().length;
+    }
+    try (TreeWalk tw = new TreeWalk(repository, reader)) {
+      tw.addTree(before);
+      tw.addTree(after);
+      tw.setRecursive(true);
+      tw.setFilter(TreeFilter.ANY_DIFF);
+      while (tw.next()) {
+        String rel = tw.getPathString();
+        RepoFile old = files.remove(rel);
+        if (old != null) {
+          total -= old.content().length;
+        }
+        FileMode mode = tw.getFileMode(1);
+        if (FileMode.MISSING.equals(mode)) {
+          continue;
+        }
+        if (FileMode.SYMLINK.equals(mode) || FileMode.GITLINK.equals(mode)) {
+          return Optional.empty();
+        }
+        if (!FileMode.REGULAR_FILE.equals(mode) && !FileMode.EXECUTABLE_FILE.equals(mode)) {
+          continue;
+        }
+        ObjectId blob = tw.getObjectId(1);
+        long size = reader.getObjectSize(blob, Constants.OBJ_BLOB);
+        if (size > limits.maxFileBytes()) {
+          return Optional.empty();
+        }
+        total += size;
+        if (total > limits.maxTotalBytes()) {
+          return Optional.empty();
+        }
+        files.put(
+            rel, new RepoFile(rel, blob.name(), reader.open(blob, Constants.OBJ_BLOB).getBytes()));
+      }
+    }
+    if (files.size() > limits.maxFiles() || total > limits.maxTotalBytes()) {
+      return Optional.empty();
+    }
+    return Optional.of(new RepoTree(commit, files, List.of()));
+  }
+
+  /** The tree at {@code path} of {@code commit}, or null when that path is not a folder. */
+  private ObjectId startTree(RevWalk walk, String commit, String path) throws IOException {
+    RevCommit c = walk.parseCommit(ObjectId.fromString(commit));
+    if (path.isEmpty()) {
+      return c.getTree();
+    }
+    try (TreeWalk tw = TreeWalk.forPath(repository, path, c.getTree())) {
+      if (tw == null || !FileMode.TREE.equals(tw.getFileMode(0))) {
+        return null;
+      }
+      return tw.getObjectId(0);
     }
   }
 

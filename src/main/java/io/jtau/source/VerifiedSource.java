@@ -153,6 +153,11 @@ public final class VerifiedSource implements SourceRepository {
     return delegate.read(commit, path, limits);
   }
 
+  @Override
+  public RepoTree read(String commit, String path, ReadLimits limits, RepoTree previous) {
+    return delegate.read(commit, path, limits, previous);
+  }
+
   /** The branch ref name a local branch is stored under. */
   static String branchRef(String branch) {
     return Constants.R_HEADS + branch;

@@ -71,6 +71,7 @@ class ReconcileFiguresTest {
 
       // One function changes its path, ten times; the rest is cached (parses, builds).
       List<Double> changeMs = new ArrayList<>();
+      Map<String, Long> stepNanos = new java.util.LinkedHashMap<>();
       for (int round = 0; round < 10; round++) {
         f.commitConfig("big", config(500, "/changed" + round));
         long c0 = System.nanoTime();
@@ -78,6 +79,7 @@ class ReconcileFiguresTest {
         changeMs.add((System.nanoTime() - c0) / 1e6);
         assertThat(r).isInstanceOf(ReconcileResult.Done.class);
         assertThat(((ReconcileResult.Done) r).changed()).isTrue();
+        f.reconciler.lastRunSteps(key).forEach((k, v) -> stepNanos.merge(k, v, Long::sum));
       }
       Collections.sort(changeMs);
       System.out.printf(
@@ -92,6 +94,10 @@ class ReconcileFiguresTest {
           FUNCTIONS,
           changeMs.get(changeMs.size() / 2),
           changeMs.get(changeMs.size() - 1));
+      StringBuilder steps = new StringBuilder("one-function change, mean ms per step:");
+      stepNanos.forEach(
+          (k, v) -> steps.append(String.format(" %s %.1f;", k, v / 1e6 / changeMs.size())));
+      System.out.println(steps);
       assertThat(f.builds.buildsRun()).as("one build for identical code").isEqualTo(1);
     }
   }

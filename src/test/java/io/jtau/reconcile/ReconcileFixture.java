@@ -42,12 +42,34 @@ final class ReconcileFixture implements AutoCloseable {
   final Gateway gateway = new Gateway();
   final ProjectReconciler reconciler;
 
+  /**
+   * A second reconciler over the same repositories and builds but its own registry and gateway:
+   * what a node that never saw the earlier commits computes from the heads alone.
+   */
+  record Fresh(XodusRegistry registry, Gateway gateway, ProjectReconciler reconciler)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      registry.close();
+    }
+  }
+
+  Fresh fresh(Path registryDir) {
+    XodusRegistry r = new XodusRegistry(registryDir, 100);
+    Gateway g = new Gateway();
+    return new Fresh(r, g, reconciler(r, builds, g));
+  }
+
   ReconcileFixture(Path dir, UnaryOperator<Builder> wrapBuilder) throws IOException {
     git = new GitRepositories(dir.resolve("git"));
     registry = new XodusRegistry(dir.resolve("registry"), 100);
     store = new FileContentStore(dir.resolve("store"));
     cache = new BuildCache(dir.resolve("builds"));
     builds = new BuildService(store, cache, BuildService.defaultBuilders());
+    reconciler = reconciler(registry, wrapBuilder.apply(builds), gateway);
+  }
+
+  private ProjectReconciler reconciler(XodusRegistry registry, Builder builder, Gateway gateway) {
     ProjectSources sources =
         new ProjectSources() {
           @Override
@@ -71,17 +93,16 @@ final class ReconcileFixture implements AutoCloseable {
           @Override
           public void event(ProjectKey key, String type, String reason, String message) {}
         };
-    reconciler =
-        new ProjectReconciler(
-            sources,
-            registry,
-            wrapBuilder.apply(builds),
-            t -> {},
-            gateway,
-            List.of(),
-            quiet,
-            Clock.systemUTC(),
-            new ProjectReconciler.Settings("dream.localhost", "g.dream.localhost", true));
+    return new ProjectReconciler(
+        sources,
+        registry,
+        builder,
+        t -> {},
+        gateway,
+        List.of(),
+        quiet,
+        Clock.systemUTC(),
+        new ProjectReconciler.Settings("dream.localhost", "g.dream.localhost", true));
   }
 
   /** A work queue over this stack's reconciler. */
