@@ -101,12 +101,16 @@ public class BuildsResource {
     }
   }
 
-  /** The log as text: output lines bare, other events tagged ({@code [step] ...}). */
+  /**
+   * The log as text: output lines bare, other events tagged ({@code [step] ...}). Like every
+   * answer, passed through the node's redactor: a build that prints a known secret shows {@code
+   * <redacted>}.
+   */
   @GET
   @Path("/{id}/logs")
   @Produces(MediaType.TEXT_PLAIN)
   public String logText(@PathParam("id") String id) {
-    return jobs().log(id).orElseThrow(() -> notFound(id)).text();
+    return node.redactor().redact(jobs().log(id).orElseThrow(() -> notFound(id)).text());
   }
 
   /** The log as Server-Sent Events; with {@code follow=true}, live until the job ends. */
@@ -126,7 +130,7 @@ public class BuildsResource {
                     em.complete();
                   };
               if (!follow) {
-                log.events().forEach(e -> em.emit(BuildLog.json(e)));
+                log.events().forEach(e -> em.emit(redacted(e)));
                 if (log.ended()) {
                   end.run();
                 } else {
@@ -134,9 +138,15 @@ public class BuildsResource {
                 }
                 return;
               }
-              BuildLog.Subscription sub = log.follow(0, e -> em.emit(BuildLog.json(e)), end);
+              BuildLog.Subscription sub = log.follow(0, e -> em.emit(redacted(e)), end);
               em.onTermination(sub::close);
             });
+  }
+
+  private String redacted(BuildLog.Event e) {
+    // Redacted before JSON encoding, so a secret with characters JSON escapes is still found.
+    return BuildLog.json(
+        new BuildLog.Event(e.seq(), e.at(), e.type(), node.redactor().redact(e.text())));
   }
 
   private BuildJobs jobs() {

@@ -354,8 +354,7 @@ public final class ProjectRegistry implements AutoCloseable {
               api.createGithubHook(
                   hostApi, fullname, token, hookUrl, new String(secret, StandardCharsets.US_ASCII));
           created = true;
-          sealedHostToken =
-              nodeKey.seal(token.getBytes(StandardCharsets.UTF_8), repo.purpose(name, "host-api"));
+          sealedHostToken = box.seal(token, repo.purpose(name, "host-api"));
           if (ssh && r.deployKey() == null) {
             if (generated == null) {
               generated = DeployKeys.generate(random, "jtau-" + name);
@@ -447,11 +446,7 @@ public final class ProjectRegistry implements AutoCloseable {
         if (r.sealedHostToken() == null) {
           throw new IllegalStateException("no token");
         }
-        token =
-            seen(
-                new String(
-                    nodeKey.open(r.sealedHostToken(), r.purpose(p.name(), "host-api")),
-                    StandardCharsets.UTF_8));
+        token = seen(box.open(r.sealedHostToken(), r.purpose(p.name(), "host-api")));
       } catch (RuntimeException e) {
         warnings.add(
             "no API token is stored for "

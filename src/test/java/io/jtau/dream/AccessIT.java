@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jtau.access.Redactor;
 import io.jtau.access.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.http.HttpResponse;
@@ -202,6 +203,56 @@ class AccessIT {
         cloud.git().run(dir, "push", cloud.repoUrl("hello", "code", other), "HEAD:main");
     assertThat(push.exit()).as(push.output()).isNotZero();
     assertThat(push.output()).contains("403").doesNotContain(other);
+  }
+
+  @Test
+  void buildLogsAreRedactedInTextAndEvents(Cloud cloud) throws Exception {
+    Assumptions.assumeTrue(GitCli.available(), "the git client is not installed");
+    cloud.node().redactor().register(CANARY);
+    // The WAT builder logs the file it compiles: a source file named after the secret puts the
+    // secret into the build log.
+    Path dir = cloud.clone("hello", "code");
+    Path fn = dir.resolve("functions/hello");
+    Files.move(fn.resolve("main.wat"), fn.resolve(CANARY + ".wat"));
+    cloud.git().ok(dir, "add", "-A");
+    cloud.git().ok(dir, "commit", "-qm", "a source file named after a secret");
+    cloud.git().ok(dir, "push", "-q", "origin", "HEAD:main");
+    ObjectMapper json = new ObjectMapper();
+    String[] id = {null};
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              for (JsonNode job :
+                  json.readTree(cloud.api("GET", "/api/builds?project=hello").body())) {
+                String text =
+                    cloud.api("GET", "/api/builds/" + job.get("id").asText() + "/logs").body();
+                if (text.contains("wat2wasm") && text.contains(Redactor.MASK)) {
+                  id[0] = job.get("id").asText();
+                  return true;
+                }
+              }
+              return false;
+            });
+    String text = cloud.api("GET", "/api/builds/" + id[0] + "/logs").body();
+    assertThat(text).doesNotContain(CANARY);
+    HttpResponse<String> events =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:" + cloud.port() + "/api/builds/" + id[0] + "/logs"))
+                    .header("Authorization", "Bearer " + cloud.operatorToken())
+                    .header("Accept", "text/event-stream")
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(events.body()).contains(Redactor.MASK).doesNotContain(CANARY);
+    // Put the sample back as it was for the other tests.
+    Files.move(fn.resolve(CANARY + ".wat"), fn.resolve("main.wat"));
+    cloud.git().ok(dir, "add", "-A");
+    cloud.git().ok(dir, "commit", "-qm", "back to main.wat");
+    cloud.git().ok(dir, "push", "-q", "origin", "HEAD:main");
   }
 
   @Test
