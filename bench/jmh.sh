@@ -3,7 +3,8 @@
 # project's classes and test classes, never by `mvn verify`): config compile of a 1,000-function
 # project, hello-world per-request overhead, content store put/get, and any other benchmark in
 # src/jmh. Usage: bench/jmh.sh [REGEX...] (JMH include patterns; default: all). Extra JMH options
-# go in JMH_OPTS (e.g. JMH_OPTS="-wi 1 -i 2" for a quick look).
+# go in JMH_OPTS (e.g. JMH_OPTS="-wi 1 -i 2" for a quick look). Without patterns it leaves out
+# ReconcileBenchmark, which bench/reconcile.sh runs with its per-step breakdown.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -17,6 +18,7 @@ rm -rf target/jmh-classes && mkdir -p target/jmh-classes
 javac --release 17 -nowarn -cp "$CP" -d target/jmh-classes $(find src/jmh/java -name '*.java')
 OUT=target/jmh-result.json
 # shellcheck disable=SC2086
+if [ $# -eq 0 ]; then set -- -e ReconcileBenchmark; fi
 java -cp "target/jmh-classes:$CP" org.openjdk.jmh.Main -rf json -rff "$OUT" \
   -jvmArgs "--add-opens java.base/sun.nio.ch=ALL-UNNAMED -Xss4m" ${JMH_OPTS:-} "$@"
 python3 - "$OUT" <<'PY'
