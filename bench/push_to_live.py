@@ -71,7 +71,10 @@ def main():
         info = json.load(open(dream_json))
         port = int(info["gatewayBase"].rsplit(":", 1)[1])
         code = os.path.join(work, "code")
-        git(work, "clone", "-q", info["projects"][0]["codeRepo"], code)
+        hello = next(p for p in info["projects"] if p["name"] == "hello")
+        # The Git server needs a token (basic auth, any user name): the dream's operator token.
+        url = hello["codeRepo"].replace("://", "://bench:%s@" % info["operatorToken"], 1)
+        git(work, "clone", "-q", url, code)
         wat = os.path.join(code, "functions", "hello", "main.wat")
         original = open(wat).read()
         if not wait_for(port, "Hello from jtau!\n"):

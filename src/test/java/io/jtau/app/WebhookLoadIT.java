@@ -79,7 +79,9 @@ class WebhookLoadIT {
               .toString();
       HttpResponse<String> reg =
           http.send(
-              HttpRequest.newBuilder(URI.create(base + "/api/project-admin/projects"))
+              io.jtau.TestAuth.operator(
+                      HttpRequest.newBuilder(URI.create(base + "/api/project-admin/projects")),
+                      node)
                   .header("Content-Type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString(body))
                   .build(),
