@@ -473,7 +473,9 @@ public class Node {
           if (quiet) {
             LOG.debugf("reconciled %s in %.1f ms: %s", key, nanos / 1e6, summary(result));
           } else {
-            LOG.infof("reconciled %s in %.1f ms: %s", key, nanos / 1e6, summary(result));
+            LOG.infof(
+                "reconciled %s in %.1f ms%s: %s",
+                key, nanos / 1e6, stepTimes(key), summary(result));
           }
         };
     ProjectReconciler r = reconciler;
@@ -965,6 +967,23 @@ public class Node {
   }
 
   /** Removes tokens and registered secrets from texts; register every secret the node learns. */
+  /**
+   * The steps of the key's last reconcile that took 1 ms or more, for the log: " (builds 21, ...)".
+   */
+  private String stepTimes(ProjectKey key) {
+    StringBuilder b = new StringBuilder();
+    reconciler
+        .lastRunSteps(key)
+        .forEach(
+            (step, nanos) -> {
+              if (nanos >= 1_000_000) {
+                b.append(b.length() == 0 ? " (" : ", ").append(step).append(' ');
+                b.append(nanos / 1_000_000);
+              }
+            });
+    return b.length() == 0 ? "" : b.append(" ms)").toString();
+  }
+
   public Redactor redactor() {
     return redactor;
   }
