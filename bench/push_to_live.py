@@ -15,6 +15,7 @@ PUSHES = int(sys.argv[2])
 HOST = "hello-r4zkwruy.g.dream.localhost"
 OLD = "Hello from jtau!\\n"
 WAIT_LIVE_S = 30.0
+IDLE_S = 0.3
 
 
 def git(cwd, *args):
@@ -86,12 +87,17 @@ def main():
             with open(wat, "w") as f:
                 f.write(original.replace(OLD, greeting))
             git(code, "commit", "-qam", "bench push %d" % i)
+            # A person does not push twice within 200 ms: let the per-key rate limit (the least
+            # time between two reconcile starts of a project branch, storm protection) lapse so
+            # it is not what is measured.
+            time.sleep(IDLE_S)
             t0 = time.monotonic()
             git(code, "push", "-q", "origin", "HEAD:main")
             if not wait_for(port, greeting.replace("\\n", "\n")):
                 raise SystemExit("push %d never went live" % i)
             push_ms.append((time.monotonic() - t0) * 1000)
             git(code, "revert", "--no-edit", "HEAD")
+            time.sleep(IDLE_S)
             t0 = time.monotonic()
             git(code, "push", "-q", "origin", "HEAD:main")
             if not wait_for(port, "Hello from jtau!\n"):

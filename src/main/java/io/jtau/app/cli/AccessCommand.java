@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
     })
 public class AccessCommand implements Callable<Integer> {
 
-  @Mixin TokenCommand.Connection connection;
+  @Mixin NodeOptions connection;
 
   @Parameters(index = "0", description = "The project.")
   String project;

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     })
 public class AuditCommand implements Callable<Integer> {
 
-  @Mixin TokenCommand.Connection connection;
+  @Mixin NodeOptions connection;
 
   @Option(names = "--project", description = "Only this project's entries.")
   String project;

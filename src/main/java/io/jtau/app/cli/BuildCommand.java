@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code tau build cancel|retry JOB}: acts on one build job. */
@@ -29,20 +29,14 @@ public class BuildCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "JOB", description = "The job id (see tau builds).")
     String job;
 
-    @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
-    String node;
-
-    @Option(
-        names = "--token",
-        description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
-    String token;
+    @Mixin NodeOptions connection;
 
     abstract String verb();
 
     @Override
     public Integer call() {
       try {
-        JsonNode j = NodeClient.locate(node, token).post("/api/builds/" + job + "/" + verb());
+        JsonNode j = connection.client().post("/api/builds/" + job + "/" + verb());
         System.out.println(
             j.path("id").asText()
                 + " "

@@ -5,6 +5,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tau builds [--project P] [--json]}: the build jobs of a node, newest first. */
@@ -21,13 +22,7 @@ public class BuildsCommand implements Callable<Integer> {
   @Option(names = "--project", description = "Only this project's jobs.")
   String project;
 
-  @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
-  String node;
-
-  @Option(
-      names = "--token",
-      description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
-  String token;
+  @Mixin NodeOptions connection;
 
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
@@ -35,7 +30,7 @@ public class BuildsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      NodeClient c = NodeClient.locate(node, token);
+      NodeClient c = connection.client();
       JsonNode list =
           c.get(
               "/api/builds"

@@ -5,6 +5,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -49,13 +50,7 @@ public class DbCommand implements Callable<Integer> {
   @Option(names = "--branch", description = "Branch (default: the node's first).")
   String branch;
 
-  @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
-  String node;
-
-  @Option(
-      names = "--token",
-      description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
-  String token;
+  @Mixin NodeOptions connection;
 
   @Option(names = "--json", description = "list: print the node's JSON answer ({\"keys\": [...]}).")
   boolean json;
@@ -73,24 +68,24 @@ public class DbCommand implements Callable<Integer> {
           }
           byte[] v =
               value.equals("-") ? System.in.readAllBytes() : value.getBytes(StandardCharsets.UTF_8);
-          NodeClient.locate(node, token).raw("PUT", base + "/" + enc(key) + query, v);
+          connection.client().raw("PUT", base + "/" + enc(key) + query, v);
           return 0;
         }
         case "get" -> {
           requireKey();
-          byte[] v = NodeClient.locate(node, token).raw("GET", base + "/" + enc(key) + query, null);
+          byte[] v = connection.client().raw("GET", base + "/" + enc(key) + query, null);
           System.out.write(v);
           System.out.flush();
           return 0;
         }
         case "delete" -> {
           requireKey();
-          NodeClient.locate(node, token).raw("DELETE", base + "/" + enc(key) + query, null);
+          connection.client().raw("DELETE", base + "/" + enc(key) + query, null);
           return 0;
         }
         case "list" -> {
           String q = "?prefix=" + enc(key == null ? "" : key) + query.replace('?', '&');
-          JsonNode r = NodeClient.locate(node, token).get(base + q);
+          JsonNode r = connection.client().get(base + q);
           if (json) {
             System.out.println(NodeClient.pretty(r));
             return 0;

@@ -5,6 +5,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -43,13 +44,7 @@ public class DomainCommand implements Runnable {
         description = "The project that claims the name.")
     String project;
 
-    @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
-    String node;
-
-    @Option(
-        names = "--token",
-        description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
-    String token;
+    @Mixin NodeOptions connection;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -77,8 +72,7 @@ public class DomainCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        JsonNode c =
-            NodeClient.locate(common.node, common.token).post(common.path(fqdn) + "/claim");
+        JsonNode c = common.connection.client().post(common.path(fqdn) + "/claim");
         if (common.json) {
           System.out.println(NodeClient.pretty(c));
           return 0;
@@ -118,8 +112,7 @@ public class DomainCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        JsonNode v =
-            NodeClient.locate(common.node, common.token).post(common.path(fqdn) + "/verify");
+        JsonNode v = common.connection.client().post(common.path(fqdn) + "/verify");
         if (common.json) {
           System.out.println(NodeClient.pretty(v));
         } else {
@@ -141,7 +134,7 @@ public class DomainCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        JsonNode l = NodeClient.locate(common.node, common.token).get(common.base());
+        JsonNode l = common.connection.client().get(common.base());
         if (common.json) {
           System.out.println(NodeClient.pretty(l));
           return 0;
@@ -173,7 +166,7 @@ public class DomainCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        NodeClient.locate(common.node, common.token).delete(common.path(fqdn));
+        common.connection.client().delete(common.path(fqdn));
         System.out.println("released " + fqdn);
         return 0;
       } catch (NodeClient.NodeException e) {
@@ -210,7 +203,7 @@ public class DomainCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        NodeClient client = NodeClient.locate(common.node, common.token);
+        NodeClient client = common.connection.client();
         String path = common.path(fqdn) + "/cert";
         JsonNode c = request ? client.post(path) : client.get(path);
         if (common.json) {

@@ -3,6 +3,7 @@ package io.jtau.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,13 +26,7 @@ import picocli.CommandLine.Option;
     })
 public class DreamResetCommand implements Callable<Integer> {
 
-  @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
-  String node;
-
-  @Option(
-      names = "--token",
-      description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
-  String token;
+  @Mixin NodeOptions connection;
 
   @Option(
       names = "--json",
@@ -52,7 +47,7 @@ public class DreamResetCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      NodeClient c = NodeClient.locate(node, token);
+      NodeClient c = connection.client();
       JsonNode r = c.post("/api/dream/reset");
       if (json && noWait) {
         System.out.println(NodeClient.pretty(r));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,13 +24,7 @@ public class HistoryCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "20", description = "At most this many entries.")
   int limit;
 
-  @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
-  String node;
-
-  @Option(
-      names = "--token",
-      description = "Token to present (default: $TAU_TOKEN, else the local dream's).")
-  String token;
+  @Mixin NodeOptions connection;
 
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
@@ -37,7 +32,7 @@ public class HistoryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      NodeClient c = NodeClient.locate(node, token);
+      NodeClient c = connection.client();
       String q = "?limit=" + limit + (branch == null ? "" : "&branch=" + branch);
       JsonNode list = c.get("/api/projects/" + project + "/history" + q);
       if (json) {

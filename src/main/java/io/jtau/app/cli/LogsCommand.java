@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,13 +33,7 @@ public class LogsCommand implements Callable<Integer> {
       description = "Follow the log until the job ends.")
   boolean follow;
 
-  @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
-  String node;
-
-  @Option(
-      names = "--token",
-      description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
-  String token;
+  @Mixin NodeOptions connection;
 
   @Option(
       names = "--json",
@@ -52,7 +47,7 @@ public class LogsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      NodeClient c = NodeClient.locate(node, token);
+      NodeClient c = connection.client();
       if (!follow) {
         String text = c.text("/api/builds/" + job + "/logs");
         if (json) {

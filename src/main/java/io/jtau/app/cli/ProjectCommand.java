@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -113,13 +114,7 @@ public class ProjectCommand implements Runnable {
         })
     List<String> sshHostKeys = new ArrayList<>();
 
-    @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
-    String node;
-
-    @Option(
-        names = "--token",
-        description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
-    String token;
+    @Mixin NodeOptions connection;
 
     @Override
     public Integer call() {
@@ -161,7 +156,7 @@ public class ProjectCommand implements Runnable {
         return 1;
       }
       try {
-        JsonNode r = NodeClient.locate(node, token).post(API, body);
+        JsonNode r = connection.client().post(API, body);
         System.out.println("registered " + r.path("name").asText());
         for (JsonNode n : r.path("notes")) {
           System.out.println("  " + n.asText());
@@ -217,18 +212,12 @@ public class ProjectCommand implements Runnable {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
-    @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
-    String node;
-
-    @Option(
-        names = "--token",
-        description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
-    String token;
+    @Mixin NodeOptions connection;
 
     @Override
     public Integer call() {
       try {
-        JsonNode list = NodeClient.locate(node, token).get(API);
+        JsonNode list = connection.client().get(API);
         if (json) {
           System.out.println(NodeClient.pretty(list));
           return 0;
@@ -276,18 +265,12 @@ public class ProjectCommand implements Runnable {
     @Parameters(index = "0", description = "Project name.")
     String name;
 
-    @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
-    String node;
-
-    @Option(
-        names = "--token",
-        description = "API token (default: $TAU_TOKEN, else the local dream's operator token).")
-    String token;
+    @Mixin NodeOptions connection;
 
     @Override
     public Integer call() {
       try {
-        JsonNode r = NodeClient.locate(node, token).delete(API + "/" + name);
+        JsonNode r = connection.client().delete(API + "/" + name);
         System.out.println("removed " + name);
         for (JsonNode h : r.path("host")) {
           System.out.println("  " + h.asText());

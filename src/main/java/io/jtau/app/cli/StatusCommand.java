@@ -3,6 +3,7 @@ package io.jtau.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,13 +24,7 @@ public class StatusCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", description = "Only this project.")
   String project;
 
-  @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
-  String node;
-
-  @Option(
-      names = "--token",
-      description = "Token to present (default: $TAU_TOKEN, else the local dream's).")
-  String token;
+  @Mixin NodeOptions connection;
 
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
@@ -37,7 +32,7 @@ public class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      NodeClient c = NodeClient.locate(node, token);
+      NodeClient c = connection.client();
       JsonNode list = c.get(project == null ? "/api/projects" : "/api/projects/" + project);
       if (json) {
         System.out.println(NodeClient.pretty(list));

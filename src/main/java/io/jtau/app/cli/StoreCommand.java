@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -117,24 +118,15 @@ public class StoreCommand implements Runnable {
             "Keep unpinned blocks younger than this (ISO-8601, default ${DEFAULT-VALUE}).")
     Duration grace;
 
-    @Option(
-        names = "--node",
-        paramLabel = "URL",
-        description = "Collect on this running node (operator token) instead of a folder.")
-    String node;
-
-    @Option(
-        names = "--token",
-        description = "Operator token for --node (default: $TAU_TOKEN, else the local dream's).")
-    String token;
+    @Mixin NodeOptions connection;
 
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      if (node != null) {
+      if (connection.node != null) {
         try {
           com.fasterxml.jackson.databind.JsonNode r =
-              NodeClient.locate(node, token).post("/api/store/gc?grace=" + grace);
+              connection.client().post("/api/store/gc?grace=" + grace);
           if (!r.path("skippedBecause").isNull() && !r.path("skippedBecause").isMissingNode()) {
             spec.commandLine().getErr().println("gc skipped: " + r.path("skippedBecause").asText());
             return 1;

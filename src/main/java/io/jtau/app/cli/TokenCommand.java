@@ -34,28 +34,13 @@ public class TokenCommand implements Runnable {
     new picocli.CommandLine(this).usage(System.out);
   }
 
-  /** {@code --node} and {@code --token}, shared by the client commands of access control. */
-  static class Connection {
-    @Option(names = "--node", description = "Node URL (default: $TAU_NODE, else the local dream).")
-    String node;
-
-    @Option(
-        names = "--token",
-        description = "Token to present (default: $TAU_TOKEN, else the local dream's).")
-    String token;
-
-    NodeClient client() throws NodeClient.NodeException {
-      return NodeClient.locate(node, token);
-    }
-  }
-
   /** {@code tau token create}. */
   @Command(
       name = "create",
       mixinStandardHelpOptions = true,
       description = "Create a token for a project; it is printed once and never again.")
   static class Create implements Callable<Integer> {
-    @Mixin Connection connection;
+    @Mixin NodeOptions connection;
 
     @Option(names = "--project", required = true, description = "The project the token acts on.")
     String project;
@@ -106,7 +91,7 @@ public class TokenCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "List tokens (never their values): of one project, or all (operator only).")
   static class ListTokens implements Callable<Integer> {
-    @Mixin Connection connection;
+    @Mixin NodeOptions connection;
 
     @Option(names = "--project", description = "Only this project's tokens.")
     String project;
@@ -149,7 +134,7 @@ public class TokenCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "Revoke a token by id; it stops working at once.")
   static class Revoke implements Callable<Integer> {
-    @Mixin Connection connection;
+    @Mixin NodeOptions connection;
 
     @Parameters(index = "0", description = "The token id (tok_...), from tau token list.")
     String id;
