@@ -49,11 +49,16 @@ public class Dream {
       new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, Progress.Outcome> outcomes = new ConcurrentHashMap<>();
 
-  /** What a reset did: the samples put back and the other hosted projects, left as they are. */
-  public record ResetResult(List<String> reset, List<String> kept) {
+  /**
+   * What a reset did: the samples put back, the other hosted projects (left as they are) and, per
+   * reset sample, what of its data was deleted.
+   */
+  public record ResetResult(
+      List<String> reset, List<String> kept, Map<String, io.jtau.app.DataPlane.Wiped> wiped) {
     public ResetResult {
       reset = List.copyOf(reset);
       kept = List.copyOf(kept);
+      wiped = Map.copyOf(wiped);
     }
   }
 
@@ -142,9 +147,11 @@ public class Dream {
    * Puts every default sample project back to its seeded state without a restart: each of its
    * repositories gets its served branch forced back to the seed commit (the same commit the dream
    * first wrote, so nothing is rebuilt) and its other branches deleted; the reconciler then
-   * re-applies it. Projects that are not default samples (injected samples, your own) are kept as
-   * they are, and so are the contents of databases and storages. Returns at once; {@link #ready()}
-   * is false until every reset sample has applied or stalled again. Idempotent.
+   * re-applies it. Its data is deleted, as a fresh dream would have it: key/value databases,
+   * globals, object storages (their content unpinned for gc) and pub/sub subscriptions (see {@link
+   * io.jtau.app.DataPlane#wipe}). Projects that are not default samples (injected samples, your
+   * own) keep their code and their data. Blocks while the data is deleted, then returns; {@link
+   * #ready()} is false until every reset sample has applied or stalled again. Idempotent.
    */
   public synchronized ResetResult reset() throws IOException {
     long since = System.currentTimeMillis();
@@ -152,6 +159,7 @@ public class Dream {
     ready = false;
     String branch = node.config().branches().get(0);
     List<String> names = new ArrayList<>();
+    Map<String, io.jtau.app.DataPlane.Wiped> wiped = new java.util.TreeMap<>();
     for (String name : node.config().dream().samples()) {
       Path dir = samplesDir().resolve(name);
       if (!Files.isDirectory(dir.resolve("config"))) {
@@ -161,6 +169,10 @@ public class Dream {
         var r = node.git().create(name, repo);
         SampleSeeder.reset(r.repository(), dir.resolve(repo), branch, node.generatedSuffix());
       }
+      // Issue #11: a reset gives the samples back as a fresh dream would, data included. Requests
+      // still served by the old snapshot until the re-apply below may write again; none do in a
+      // quiet dream, and the next reset wipes them.
+      wiped.put(name, node.data().wipe(name));
       for (String b : node.config().branches()) {
         // Re-apply even when the branch was already at the seed commit (a no-op run would skip).
         node.reconciler().forget(new ProjectKey(name, b));
@@ -192,7 +204,7 @@ public class Dream {
             "dream-reset");
     t.setDaemon(true);
     t.start();
-    return new ResetResult(names, List.copyOf(kept));
+    return new ResetResult(names, List.copyOf(kept), wiped);
   }
 
   private boolean json() {

@@ -96,8 +96,9 @@ public class DreamResource {
   }
 
   /**
-   * Puts the default samples back to their seeded state without a restart (see {@link
-   * Dream#reset}); answers at once, {@code GET /api/dream} says {@code ready} again when done.
+   * Puts the default samples back to their seeded state, data wiped, without a restart (see {@link
+   * Dream#reset}); answers once the data is deleted, {@code GET /api/dream} says {@code ready}
+   * again when done.
    */
   @POST
   @Path("/reset")
@@ -107,6 +108,7 @@ public class DreamResource {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("reset", r.reset());
     m.put("kept", r.kept());
+    m.put("wiped", r.wiped());
     m.put("ready", dream.ready());
     return m;
   }

@@ -337,6 +337,81 @@ public final class ObjectStorage implements AutoCloseable {
     return existed;
   }
 
+  /**
+   * Removes every storage of {@code projectId} with all its objects and versions, in one index
+   * transaction, then unpins their content (a later gc reclaims what nothing else pins). Storages
+   * of other projects are untouched, even when one project id is a prefix of another. Durable when
+   * it returns; idempotent.
+   *
+   * @return how many storages were removed
+   */
+  public int deleteProject(String projectId) throws IOException {
+    byte[] p = idBytes("project id", projectId);
+    byte[] prefix = ByteBuffer.allocate(4 + p.length).putInt(p.length).put(p).array();
+    List<String> dropped = new ArrayList<>();
+    int removed =
+        write(
+            txn -> {
+              dropped.clear(); // the transaction may run again after a conflict
+              List<byte[]> bucketKeys = keysWithPrefix(txn, buckets, prefix);
+              for (byte[] bucket : bucketKeys) {
+                String storage = projectId + "/" + storageIdOf(bucket, p.length);
+                for (byte[] k : keysWithPrefix(txn, versions, bucket)) {
+                  ByteIterable v = versions.get(txn, bytes(k));
+                  dropped.add(Version.decode(copy(v)).owner(storage));
+                  versions.delete(txn, bytes(k));
+                }
+                for (byte[] k : keysWithPrefix(txn, latest, bucket)) {
+                  latest.delete(txn, bytes(k));
+                }
+                buckets.delete(txn, bytes(bucket));
+              }
+              return bucketKeys.size();
+            });
+    unpinAll(dropped);
+    return removed;
+  }
+
+  /** The distinct project ids that have at least one storage, sorted. */
+  public List<String> projectIds() {
+    return env.computeInReadonlyTransaction(
+        txn -> {
+          java.util.TreeSet<String> out = new java.util.TreeSet<>();
+          try (Cursor c = buckets.openCursor(txn)) {
+            while (c.getNext()) {
+              ByteBuffer b = ByteBuffer.wrap(copy(c.getKey()));
+              byte[] id = new byte[b.getInt()];
+              b.get(id);
+              out.add(new String(id, StandardCharsets.UTF_8));
+            }
+          }
+          return List.copyOf(out);
+        });
+  }
+
+  private static String storageIdOf(byte[] bucket, int projectLength) {
+    ByteBuffer b = ByteBuffer.wrap(bucket, 4 + projectLength, bucket.length - 4 - projectLength);
+    byte[] s = new byte[b.getInt()];
+    b.get(s);
+    return new String(s, StandardCharsets.UTF_8);
+  }
+
+  private static List<byte[]> keysWithPrefix(Transaction txn, Store store, byte[] prefix) {
+    List<byte[]> out = new ArrayList<>();
+    try (Cursor c = store.openCursor(txn)) {
+      ByteIterable k = c.getSearchKeyRange(bytes(prefix));
+      while (k != null) {
+        byte[] key = copy(c.getKey());
+        if (!FileContentStore.startsWith(key, prefix)) {
+          break;
+        }
+        out.add(key);
+        k = c.getNext() ? c.getKey() : null;
+      }
+    }
+    return out;
+  }
+
   /** Closes the metadata index (not the content store). Idempotent. */
   @Override
   public void close() {

@@ -462,4 +462,84 @@ class DataPlaneTest {
                     new java.io.ByteArrayInputStream(new byte[200])))
         .isInstanceOf(io.jtau.store.StorageQuotaExceededException.class);
   }
+
+  // ---- wipe (issue #11: tau dream reset wipes the samples' data)
+
+  /** One project with a database, globals, an object storage and a pubsub-triggered function. */
+  Snapshot withData(ProjectKey key, String projectId, String secret) throws Exception {
+    Map<Resource, String> rs = new LinkedHashMap<>();
+    rs.put(db("QmUsers", "users", false, 1 << 20), null);
+    rs.put(
+        new Resource.Storage(
+            Identity.of("QmFiles", "files"),
+            null,
+            "object",
+            "files",
+            false,
+            true,
+            null,
+            true,
+            null,
+            1000),
+        null);
+    rs.put(channel("QmChat", "chat", false, false), null);
+    rs.put(pubsub("QmOnChat", "chat"), DataGuests.subscriber("log", "chat"));
+    Snapshot s = project(key, projectId, DataGuests.globals("/x", null, 0, 0), rs);
+    data.database(key, "", "users").orElseThrow().put(b("secret"), b(secret));
+    data.globals(key).orElseThrow().put(b("g"), b(secret));
+    var ref = data.storage(key, "", "files").orElseThrow();
+    objects.put(ref.projectId(), ref.storageId(), "o", new java.io.ByteArrayInputStream(b(secret)));
+    return s;
+  }
+
+  String secretOf(ProjectKey key) throws Exception {
+    byte[] v = data.database(key, "", "users").orElseThrow().get(b("secret"));
+    byte[] g = data.globals(key).orElseThrow().get(b("g"));
+    var ref = data.storage(key, "", "files").orElseThrow();
+    String o =
+        objects.stat(ref.projectId(), ref.storageId(), "o").isEmpty()
+            ? "-"
+            : new String(
+                objects.get(ref.projectId(), ref.storageId(), "o").readAllBytes(),
+                StandardCharsets.UTF_8);
+    return (v == null ? "-" : new String(v, StandardCharsets.UTF_8))
+        + "|"
+        + (g == null ? "-" : new String(g, StandardCharsets.UTF_8))
+        + "|"
+        + o;
+  }
+
+  @Test
+  void wipe_deletes_every_piece_of_one_projects_data_and_nothing_of_another() throws Exception {
+    ProjectKey alphaDev = new ProjectKey("alpha", "dev");
+    ProjectKey alphax = new ProjectKey("alphax", "main"); // "alpha" is a prefix of its name
+    Snapshot sa = withData(A, A_ID, "a-main");
+    withData(alphaDev, "QmAlphaDevId", "a-dev"); // another branch with another project id
+    withData(alphax, A_ID, "x");
+    withData(B, B_ID, "b");
+    withData(GAMMA, A_ID, "g"); // copies alpha's project id
+    assertThat(data.broker().subscriberCount(DataPlane.topic(A, A_ID, "", "chat"))).isEqualTo(1);
+
+    DataPlane.Wiped w = data.wipe("alpha");
+
+    // users + globals on each of the two branches; one storage on each
+    assertThat(w).isEqualTo(new DataPlane.Wiped(4, 2, 2));
+    assertThat(secretOf(A)).isEqualTo("-|-|-");
+    assertThat(secretOf(alphaDev)).isEqualTo("-|-|-");
+    assertThat(secretOf(alphax)).isEqualTo("x|x|x");
+    assertThat(secretOf(B)).isEqualTo("b|b|b");
+    assertThat(secretOf(GAMMA)).isEqualTo("g|g|g");
+    assertThat(data.broker().subscriberCount(DataPlane.topic(A, A_ID, "", "chat"))).isZero();
+    assertThat(data.broker().subscriberCount(DataPlane.topic(B, B_ID, "", "chat"))).isEqualTo(1);
+    assertThat(content.pins("storage:alpha\n")).isEmpty();
+
+    // the project keeps serving: the next apply subscribes its functions again
+    data.apply(A, sa);
+    assertThat(data.broker().subscriberCount(DataPlane.topic(A, A_ID, "", "chat"))).isEqualTo(1);
+    assertThat(data.wipe("alpha").databases())
+        .as("again: the empty databases secretOf opened since, on both branches")
+        .isEqualTo(4);
+    assertThat(secretOf(A)).isEqualTo("-|-|-");
+    assertThat(data.wipe("nobody")).isEqualTo(new DataPlane.Wiped(0, 0, 0));
+  }
 }

@@ -225,6 +225,50 @@ class ObjectStorageTest {
         .contains(new ObjectStorage.BucketConfig(true, 1_000_000));
   }
 
+  @Test
+  void delete_project_removes_its_storages_objects_and_pins_and_nothing_else() throws IOException {
+    storage.configure("p1", "plain", new ObjectStorage.BucketConfig(false, 1000));
+    storage.configure("p1x", "files", new ObjectStorage.BucketConfig(true, 1000));
+    put("p1", "files", "a.txt", "one");
+    put("p1", "files", "a.txt", "two");
+    put("p1", "plain", "b.txt", "three");
+    put("p1x", "files", "a.txt", "kept");
+    put("p2", "files", "a.txt", "also kept");
+    assertThat(storage.projectIds()).containsExactly("p1", "p1x", "p2");
+
+    assertThat(storage.deleteProject("p1")).isEqualTo(2);
+
+    assertThat(storage.projectIds()).containsExactly("p1x", "p2");
+    assertThat(storage.config("p1", "files")).isEmpty();
+    assertThat(storage.stat("p1", "files", "a.txt")).isEmpty();
+    assertThat(storage.versions("p1", "files", "a.txt")).isEmpty();
+    assertThat(storage.list("p1", "plain", "")).isEmpty();
+    assertThat(content.pins("storage:p1/")).isEmpty();
+    assertThat(text(storage.get("p1x", "files", "a.txt"))).isEqualTo("kept");
+    assertThat(text(storage.get("p2", "files", "a.txt"))).isEqualTo("also kept");
+    assertThat(content.pins("storage:p1x/")).hasSize(1);
+    assertThat(storage.deleteProject("p1")).as("idempotent").isZero();
+
+    // A re-created storage starts empty, at version 1.
+    storage.configure("p1", "files", new ObjectStorage.BucketConfig(true, 1000));
+    assertThat(storage.used("p1", "files")).isZero();
+    assertThat(put("p1", "files", "a.txt", "again").version()).isEqualTo(1);
+  }
+
+  @Test
+  void delete_project_survives_a_reopen_and_gc_reclaims_the_content() throws IOException {
+    ObjectStorage.ObjectInfo gone = put("p1", "files", "a.txt", "wiped away");
+    ObjectStorage.ObjectInfo kept = put("p2", "files", "a.txt", "stays here");
+    storage.deleteProject("p1");
+    storage.close();
+    storage = new ObjectStorage(dir.resolve("objects"), content, clock);
+    assertThat(storage.projectIds()).containsExactly("p2");
+    clock.advance(Duration.ofHours(2));
+    content.gc(Duration.ofHours(1));
+    assertThat(content.has(gone.cid())).isFalse();
+    assertThat(content.has(kept.cid())).isTrue();
+  }
+
   private ObjectStorage.ObjectInfo put(String p, String s, String n, String body)
       throws IOException {
     return storage.put(p, s, n, new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));

@@ -7,8 +7,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tau dream reset}: asks the running dream to put its samples back to their seeded state and
- * waits (bounded) until they serve again. A client command: plain Java, no port.
+ * {@code tau dream reset}: asks the running dream to put its samples back to their seeded state
+ * (data wiped) and waits (bounded) until they serve again. A client command: plain Java, no port.
  */
 @Command(
     name = "reset",
@@ -18,8 +18,11 @@ import picocli.CommandLine.Option;
           + " each sample repository's branch is forced back to the seed commit (other branches"
           + " are deleted) and the project is re-applied; the seeded revision was built before,"
           + " so nothing is rebuilt.",
-      "Kept as they are: projects that are not default samples, and the contents of databases"
-          + " and storages (start with `tau dream --fresh` for an empty cloud).",
+      "The samples' data is deleted too, as `tau dream --fresh` would have it: their key/value"
+          + " databases, globals, object storages (objects and versions; gc reclaims the content)"
+          + " and pub/sub subscriptions with buffered messages.",
+      "Kept as they are, code and data: projects that are not default samples (your own and"
+          + " injected samples).",
       "Waits until the samples serve again (--no-wait: return at once).",
       "Exit codes: 0 done, 1 refused or not ready in time, 2 no dream reachable.",
       "Example: tau dream reset"
@@ -53,6 +56,20 @@ public class DreamResetCommand implements Callable<Integer> {
         System.out.println(NodeClient.pretty(r));
       } else if (!json) {
         System.out.println("reset: " + list(r.path("reset")));
+        r.path("wiped")
+            .fields()
+            .forEachRemaining(
+                e ->
+                    System.out.println(
+                        "  "
+                            + e.getKey()
+                            + ": data wiped ("
+                            + e.getValue().path("databases").asInt()
+                            + " databases, "
+                            + e.getValue().path("storages").asInt()
+                            + " storages, "
+                            + e.getValue().path("subscriptions").asInt()
+                            + " subscriptions)"));
         if (r.path("kept").size() > 0) {
           System.out.println("kept as they are: " + list(r.path("kept")));
         }

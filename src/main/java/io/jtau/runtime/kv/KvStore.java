@@ -35,6 +35,13 @@ import jetbrains.exodus.env.Transaction;
  * commit). Each database instance ({@link DatabaseId}) is one Xodus store named by an opaque hash;
  * a catalog store records its quota and the bytes it uses.
  *
+ * <p><b>Owner index.</b> Because store names are hashes, a second store ({@code owners}) maps each
+ * database to its {@link DatabaseId#owner()}: key = length-delimited owner then the store name. It
+ * is written in the same transaction as the catalog entry (configure) and removed in the same
+ * transaction as the database (drop), so {@link #owners()} and {@link #dropOwner} never disagree
+ * with the catalog. A database created before the index existed is indexed the next time it is
+ * {@link #open opened}; until then it cannot be found by owner (its name is a one-way hash).
+ *
  * <p><b>Layout of a database store.</b> User keys are opaque bytes stored under a tag byte {@code
  * 0x00}; each has a size entry under tag {@code 0x01} holding the decimal length of its value
  * (tau's {@code size/<key>} bookkeeping, guest-abi §5.1, in production form: never listed and
@@ -89,6 +96,7 @@ public final class KvStore implements AutoCloseable {
   private final Settings settings;
   private final Environment env;
   private final Store catalog;
+  private final Store owners;
   private final Map<String, Store> stores = new ConcurrentHashMap<>();
   private final BlockingQueue<Op> queue;
   private final Thread committer;
@@ -106,9 +114,15 @@ public final class KvStore implements AutoCloseable {
           Environments.newInstance(
               dir.toFile(),
               new EnvironmentConfig().setLogDurableWrite(true).setEnvCloseForcedly(true));
-      this.catalog =
+      Store[] opened =
           env.computeInTransaction(
-              txn -> env.openStore("catalog", StoreConfig.WITHOUT_DUPLICATES, txn));
+              txn ->
+                  new Store[] {
+                    env.openStore("catalog", StoreConfig.WITHOUT_DUPLICATES, txn),
+                    env.openStore("owners", StoreConfig.WITHOUT_DUPLICATES, txn)
+                  });
+      this.catalog = opened[0];
+      this.owners = opened[1];
     } catch (ExodusException e) {
       throw new IOException("key/value store " + this.dir + ": cannot open: " + e.getMessage(), e);
     }
@@ -126,8 +140,12 @@ public final class KvStore implements AutoCloseable {
       throw new IllegalArgumentException("quota must not be negative: " + quotaBytes);
     }
     String name = id.storeName();
+    byte[] indexKey = ownerKey(id.owner(), name);
     long[] entry = read(txn -> catalogEntry(txn, name));
-    if (entry == null || entry[0] != quotaBytes) {
+    // A database created before the owner index existed gets indexed here, on its first open.
+    if (entry == null
+        || entry[0] != quotaBytes
+        || !read(txn -> owners.get(txn, new ArrayByteIterable(indexKey)) != null)) {
       submit(new Configure(id, quotaBytes));
     }
     return new KvDatabase(this, id);
@@ -141,6 +159,36 @@ public final class KvStore implements AutoCloseable {
   /** Deletes the database and its data. Durable when it returns; idempotent. */
   public void drop(DatabaseId id) throws IOException {
     submit(new Drop(id));
+  }
+
+  /**
+   * Deletes every database of {@code owner} (as recorded in the owner index) with its data, in one
+   * transaction. Durable when it returns; idempotent. Databases of other owners are untouched, even
+   * when one owner is a prefix of another.
+   *
+   * @return how many databases were dropped
+   */
+  public int dropOwner(String owner) throws IOException {
+    DropOwner op = new DropOwner(owner);
+    submit(op);
+    return op.dropped;
+  }
+
+  /** The distinct owners of the databases in the owner index, sorted. */
+  public List<String> owners() {
+    return read(
+        txn -> {
+          java.util.TreeSet<String> out = new java.util.TreeSet<>();
+          try (Cursor c = owners.openCursor(txn)) {
+            while (c.getNext()) {
+              ByteBuffer b = ByteBuffer.wrap(copy(c.getKey()));
+              byte[] o = new byte[b.getInt()];
+              b.get(o);
+              out.add(new String(o, StandardCharsets.UTF_8));
+            }
+          }
+          return List.copyOf(out);
+        });
   }
 
   /** Number of transactions committed by the group committer. */
@@ -330,7 +378,66 @@ public final class KvStore implements AutoCloseable {
       long[] e = catalogEntry(txn, name);
       storeForWrite(txn, name, true);
       writeCatalog(txn, name, quota, e == null ? 0 : e[1], e == null ? 0 : e[2]);
+      owners.put(
+          txn,
+          new ArrayByteIterable(ownerKey(id.owner(), name)),
+          new ArrayByteIterable(new byte[0]));
     }
+  }
+
+  private final class DropOwner extends Op {
+    private final byte[] prefix;
+    private int dropped;
+
+    DropOwner(String owner) {
+      this.prefix = ownerKey(owner, "");
+    }
+
+    @Override
+    void apply(KvStore kv, Transaction txn) {
+      List<byte[]> keys = new ArrayList<>();
+      try (Cursor c = owners.openCursor(txn)) {
+        if (c.getSearchKeyRange(new ArrayByteIterable(prefix)) != null) {
+          do {
+            byte[] k = copy(c.getKey());
+            if (!startsWith(k, prefix)) {
+              break;
+            }
+            keys.add(k);
+          } while (c.getNext());
+        }
+      }
+      dropped = 0;
+      for (byte[] k : keys) {
+        String name =
+            new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8);
+        owners.delete(txn, new ArrayByteIterable(k));
+        if (removeDatabase(txn, name)) {
+          dropped++;
+        }
+      }
+    }
+  }
+
+  /** Removes a database's catalog entry and store; whether it existed. */
+  private boolean removeDatabase(Transaction txn, String name) {
+    boolean existed = catalogEntry(txn, name) != null;
+    catalog.delete(txn, utf8(name));
+    if (env.storeExists(name, txn)) {
+      env.removeStore(name, txn);
+    }
+    stores.remove(name);
+    return existed;
+  }
+
+  /**
+   * Owner index key: the owner's UTF-8 bytes, length first (no owner prefixes another), then the
+   * store name.
+   */
+  private static byte[] ownerKey(String owner, String storeName) {
+    byte[] o = owner.getBytes(StandardCharsets.UTF_8);
+    byte[] n = storeName.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(4 + o.length + n.length).putInt(o.length).put(o).put(n).array();
   }
 
   private final class Drop extends Op {
@@ -343,14 +450,11 @@ public final class KvStore implements AutoCloseable {
     @Override
     void apply(KvStore kv, Transaction txn) {
       String name = id.storeName();
+      owners.delete(txn, new ArrayByteIterable(ownerKey(id.owner(), name)));
       if (catalogEntry(txn, name) == null) {
         return;
       }
-      catalog.delete(txn, utf8(name));
-      if (env.storeExists(name, txn)) {
-        env.removeStore(name, txn);
-      }
-      stores.remove(name);
+      removeDatabase(txn, name);
     }
   }
 

@@ -163,6 +163,77 @@ class KvStoreTest {
   }
 
   @Test
+  void drop_owner_removes_every_database_of_that_owner_and_no_other() throws IOException {
+    // "kv\nA" is a prefix of "kv\nAB": the length-delimited index keeps them apart.
+    kv.open(id("kv\nA", "visits"), 1000).put(b("count"), b("2"));
+    kv.open(new DatabaseId("kv\nA", "app", "QmDb2", "other"), 1000).put(b("k"), b("v"));
+    kv.open(DatabaseId.globals("kv\nA"), 1000).put(b("g"), b("1"));
+    kv.open(id("kv\nAB", "visits"), 1000).put(b("count"), b("7"));
+    kv.open(id("mine\nA", "visits"), 1000).put(b("count"), b("9"));
+    assertThat(kv.owners()).containsExactly("kv\nA", "kv\nAB", "mine\nA");
+
+    assertThat(kv.dropOwner("kv\nA")).isEqualTo(3);
+
+    assertThat(kv.exists(id("kv\nA", "visits"))).isFalse();
+    assertThat(kv.exists(DatabaseId.globals("kv\nA"))).isFalse();
+    assertThat(kv.open(id("kv\nA", "visits"), 1000).get(b("count"))).isNull();
+    assertThat(kv.open(id("kv\nAB", "visits"), 1000).get(b("count"))).asString().isEqualTo("7");
+    assertThat(kv.open(id("mine\nA", "visits"), 1000).get(b("count"))).asString().isEqualTo("9");
+    assertThat(kv.dropOwner("nobody")).isZero();
+  }
+
+  @Test
+  void the_owner_index_is_durable_across_a_reopen_and_follows_drop() throws IOException {
+    kv.open(id("a", "one"), 1000).put(b("k"), b("v"));
+    kv.open(id("a", "two"), 1000).put(b("k"), b("v"));
+    kv.open(id("b", "one"), 1000).put(b("k"), b("v"));
+    kv.drop(id("a", "two"));
+    kv.close();
+    kv = new KvStore(dir, KvStore.Settings.defaults(), THREADS);
+
+    assertThat(kv.owners()).containsExactly("a", "b");
+    assertThat(kv.dropOwner("a")).as("a/two was dropped before").isEqualTo(1);
+    assertThat(kv.owners()).containsExactly("b");
+    kv.close();
+    kv = new KvStore(dir, KvStore.Settings.defaults(), THREADS);
+    assertThat(kv.owners()).containsExactly("b");
+    assertThat(kv.exists(id("a", "one"))).isFalse();
+    assertThat(kv.open(id("b", "one"), 1000).get(b("k"))).asString().isEqualTo("v");
+  }
+
+  @Test
+  void a_database_missing_from_the_owner_index_is_indexed_when_opened() throws Exception {
+    // A store written before the index existed: catalog entry and data, no owner entry.
+    kv.open(id("old", "db"), 1000).put(b("k"), b("v"));
+    kv.close();
+    try (var env = jetbrains.exodus.env.Environments.newInstance(dir.toFile())) {
+      env.executeInTransaction(
+          txn ->
+              env.openStore("owners", jetbrains.exodus.env.StoreConfig.WITHOUT_DUPLICATES, txn)
+                  .delete(txn, ownerEntry(env, txn)));
+    }
+    kv = new KvStore(dir, KvStore.Settings.defaults(), THREADS);
+    assertThat(kv.owners()).isEmpty();
+    assertThat(kv.dropOwner("old")).as("not found until opened").isZero();
+
+    assertThat(kv.open(id("old", "db"), 1000).get(b("k"))).asString().isEqualTo("v");
+    assertThat(kv.owners()).containsExactly("old");
+    assertThat(kv.dropOwner("old")).isEqualTo(1);
+    assertThat(kv.exists(id("old", "db"))).isFalse();
+  }
+
+  /** The single key of the owners store. */
+  private static jetbrains.exodus.ByteIterable ownerEntry(
+      jetbrains.exodus.env.Environment env, jetbrains.exodus.env.Transaction txn) {
+    var store = env.openStore("owners", jetbrains.exodus.env.StoreConfig.WITHOUT_DUPLICATES, txn);
+    try (var c = store.openCursor(txn)) {
+      assertThat(c.getNext()).isTrue();
+      return new jetbrains.exodus.ArrayByteIterable(
+          java.util.Arrays.copyOf(c.getKey().getBytesUnsafe(), c.getKey().getLength()));
+    }
+  }
+
+  @Test
   void bad_inputs_are_refused_with_their_limits() throws IOException {
     KvDatabase db = kv.open(id("p", "limits"), Long.MAX_VALUE);
     assertThatThrownBy(() -> db.put(new byte[KvStore.MAX_KEY_BYTES + 1], b("v")))
