@@ -58,7 +58,7 @@ public class Dream {
     public ResetResult {
       reset = List.copyOf(reset);
       kept = List.copyOf(kept);
-      wiped = Map.copyOf(wiped);
+      wiped = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(wiped));
     }
   }
 

@@ -100,4 +100,78 @@ class DreamApiIT {
         .doesNotContain("refs/heads/experiment");
     assertThat(call(cloud, "GET", "/api/dream").body()).contains("\"hello\":\"ready\"");
   }
+
+  static final String KV_HOST = "kv-fhjuhn8z.g.dream.localhost";
+
+  HttpResponse<String> reset(Cloud cloud) throws Exception {
+    HttpResponse<String> r = call(cloud, "POST", "/api/dream/reset");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(120))
+        .until(() -> call(cloud, "GET", "/api/dream").body().contains("\"ready\":true"));
+    return r;
+  }
+
+  @Test
+  void resetWipesTheSamplesDataAndKeepsTheDataOfOtherProjects(Cloud cloud) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        GitCli.available(), "the git client is not installed");
+    // A project that is not a default sample, with the kv sample's database and storage (and its
+    // project id: data is keyed by the node's project name too) but no function or domain.
+    java.nio.file.Path samples = java.nio.file.Files.createTempDirectory(cloud.work(), "keeper-");
+    java.nio.file.Path kv =
+        cloud
+            .node()
+            .config()
+            .projectDir()
+            .map(d -> java.nio.file.Path.of(d, "samples"))
+            .orElse(java.nio.file.Path.of("samples"))
+            .resolve("kv/config");
+    java.nio.file.Path keeper = samples.resolve("keeper/config");
+    java.nio.file.Files.createDirectories(keeper.resolve("databases"));
+    java.nio.file.Files.createDirectories(keeper.resolve("storages"));
+    java.nio.file.Files.writeString(
+        keeper.resolve("config.yaml"),
+        java.nio.file.Files.readString(kv.resolve("config.yaml"))
+            .replace("name: kv", "name: keeper"));
+    java.nio.file.Files.copy(
+        kv.resolve("databases/visits.yaml"), keeper.resolve("databases/visits.yaml"));
+    java.nio.file.Files.copy(
+        kv.resolve("storages/files.yaml"), keeper.resolve("storages/files.yaml"));
+    if (cloud.node().git().find("keeper", "config").isEmpty()) {
+      cloud.pushSample("keeper", samples);
+    }
+
+    HttpResponse<String> first = reset(cloud);
+    System.out.println("DreamApiIT reset answer: " + first.body());
+    assertThat(first.body())
+        .contains("\"wiped\":{\"chat\":{\"databases\":")
+        .containsPattern("\"kept\":\\[[^\\]]*\"keeper\"");
+    assertThat(cloud.body(KV_HOST, "/visits")).isEqualTo("200 visits: 1\n");
+    assertThat(cloud.body(KV_HOST, "/visits")).isEqualTo("200 visits: 2\n");
+    String kvObject = "/api/projects/kv/storages/files/objects/docs/a.txt";
+    String keeperKey = "/api/projects/keeper/databases/visits/keys/count";
+    String keeperObject = "/api/projects/keeper/storages/files/objects/docs/a.txt";
+    String token = cloud.operatorToken();
+    assertThat(cloud.api("PUT", kvObject, token, "sample data").statusCode()).isEqualTo(200);
+    assertThat(cloud.api("PUT", keeperKey, token, "41").statusCode()).isEqualTo(204);
+    assertThat(cloud.api("PUT", keeperObject, token, "mine").statusCode()).isEqualTo(200);
+
+    // The second reset through the CLI, which waits until the samples serve again.
+    var cli =
+        io.jtau.app.cli.DbCommandTest.run(
+            "dream", "reset", "--node", "http://127.0.0.1:" + cloud.port(), "--token", token);
+    assertThat(cli.exit()).as(cli.err()).isZero();
+    assertThat(cli.out())
+        .contains("  kv: data wiped (1 databases, 1 storages, 0 subscriptions)")
+        .contains("kept as they are: keeper")
+        .contains("  kv: ready");
+
+    assertThat(cloud.body(KV_HOST, "/visits"))
+        .as("the counter starts again, as on a fresh dream")
+        .isEqualTo("200 visits: 1\n");
+    assertThat(cloud.api("GET", kvObject, token, null).statusCode()).isEqualTo(404);
+    assertThat(cloud.api("GET", keeperKey, token, null).body()).isEqualTo("41");
+    assertThat(cloud.api("GET", keeperObject, token, null).body()).isEqualTo("mine");
+  }
 }

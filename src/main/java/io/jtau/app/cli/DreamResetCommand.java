@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
     name = "reset",
     mixinStandardHelpOptions = true,
     description = {
-      "Put the running dream's sample projects back to their seeded state, without a restart:"
+      "Put the running dream's sample projects back to their seeded state, their data"
+          + " wiped, without a restart:"
           + " each sample repository's branch is forced back to the seed commit (other branches"
           + " are deleted) and the project is re-applied; the seeded revision was built before,"
           + " so nothing is rebuilt.",
@@ -34,8 +35,8 @@ public class DreamResetCommand implements Callable<Integer> {
   @Option(
       names = "--json",
       description =
-          "Print one JSON document: the reset answer (reset, kept) and, unless --no-wait, the"
-              + " dream status once ready (status).")
+          "Print one JSON document: the reset answer (reset, kept, wiped) and, unless --no-wait,"
+              + " the dream status once ready (status).")
   boolean json;
 
   @Option(names = "--no-wait", description = "Return once the reset is started.")
