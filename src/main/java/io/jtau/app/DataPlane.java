@@ -472,8 +472,11 @@ public final class DataPlane implements StateApplier {
     return new ProjectGuestServices(this, key);
   }
 
-  /** What {@link #wipe} removed. */
-  public record Wiped(int databases, int storages, int subscriptions) {}
+  /**
+   * What {@link #wipe} removed: databases (globals included), object storages, pub/sub
+   * subscriptions, and pins of content the project's guests pushed by CID.
+   */
+  public record Wiped(int databases, int storages, int subscriptions, int contentPins) {}
 
   /**
    * Deletes every piece of data the project (the node's name for it, all branches, whatever project
@@ -521,7 +524,8 @@ public final class DataPlane implements StateApplier {
         }
       }
     }
-    return new Wiped(dbs, storages, subs);
+    int pins = content == null ? 0 : content.release(project);
+    return new Wiped(dbs, storages, subs, pins);
   }
 
   /** Closes every function subscription. */

@@ -75,6 +75,23 @@ public final class GuestContent {
     return total;
   }
 
+  /**
+   * Unpins everything the project's guests pushed (a later gc reclaims what nothing else pins);
+   * pins of other projects, even one whose name starts with this one, stay. Idempotent.
+   *
+   * @return how many pins were released
+   */
+  public synchronized int release(String project) throws IOException {
+    String owner = owner(project);
+    int n = 0;
+    for (FileContentStore.Pin p : store.pins(owner)) {
+      if (p.owner().equals(owner) && store.unpin(p.cid(), owner)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** The content view of one project (node project name, never joined into a path). */
   public ContentStore forProject(String project) {
     return new ContentStore() {

@@ -523,7 +523,7 @@ class DataPlaneTest {
     DataPlane.Wiped w = data.wipe("alpha");
 
     // users + globals on each of the two branches; one storage on each
-    assertThat(w).isEqualTo(new DataPlane.Wiped(4, 2, 2));
+    assertThat(w).isEqualTo(new DataPlane.Wiped(4, 2, 2, 0));
     assertThat(secretOf(A)).isEqualTo("-|-|-");
     assertThat(secretOf(alphaDev)).isEqualTo("-|-|-");
     assertThat(secretOf(alphax)).isEqualTo("x|x|x");
@@ -540,6 +540,6 @@ class DataPlaneTest {
         .as("again: the empty databases secretOf opened since, on both branches")
         .isEqualTo(4);
     assertThat(secretOf(A)).isEqualTo("-|-|-");
-    assertThat(data.wipe("nobody")).isEqualTo(new DataPlane.Wiped(0, 0, 0));
+    assertThat(data.wipe("nobody")).isEqualTo(new DataPlane.Wiped(0, 0, 0, 0));
   }
 }

@@ -163,7 +163,7 @@ class DreamApiIT {
             "dream", "reset", "--node", "http://127.0.0.1:" + cloud.port(), "--token", token);
     assertThat(cli.exit()).as(cli.err()).isZero();
     assertThat(cli.out())
-        .contains("  kv: data wiped (1 databases, 1 storages, 0 subscriptions)")
+        .contains("  kv: data wiped (1 databases, 1 storages, 0 subscriptions, 0 content pins)")
         .contains("kept as they are: keeper")
         .contains("  kv: ready");
 

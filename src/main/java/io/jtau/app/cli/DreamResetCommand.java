@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
           + " so nothing is rebuilt.",
       "The samples' data is deleted too, as `tau dream --fresh` would have it: their key/value"
           + " databases, globals, object storages (objects and versions; gc reclaims the content)"
-          + " and pub/sub subscriptions with buffered messages.",
+          + ", pub/sub subscriptions with buffered messages, and pins of content their"
+          + " functions pushed by CID.",
       "Kept as they are, code and data: projects that are not default samples (your own and"
           + " injected samples).",
       "Waits until the samples serve again (--no-wait: return at once).",
@@ -70,7 +71,9 @@ public class DreamResetCommand implements Callable<Integer> {
                             + e.getValue().path("storages").asInt()
                             + " storages, "
                             + e.getValue().path("subscriptions").asInt()
-                            + " subscriptions)"));
+                            + " subscriptions, "
+                            + e.getValue().path("contentPins").asInt()
+                            + " content pins)"));
         if (r.path("kept").size() > 0) {
           System.out.println("kept as they are: " + list(r.path("kept")));
         }
