@@ -2,22 +2,18 @@ package io.jtau.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jtau.ChildJvm;
 import io.jtau.model.HistoryEntry;
 import io.jtau.model.ProjectKey;
 import io.jtau.model.ReconcileResult;
 import io.jtau.model.Resource;
 import io.jtau.model.Snapshot;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +37,7 @@ class ReconcileCrashTest {
     System.out.printf("reconcile crash test: seed %d, kill after %d acks%n", seed, killAfter);
     Path data = dir.resolve("node");
     Process child = start(data);
-    BlockingQueue<String> lines = lines(child);
+    BlockingQueue<String> lines = ChildJvm.lines(child);
     List<String> acked = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
     try {
@@ -104,43 +100,14 @@ class ReconcileCrashTest {
   }
 
   private Process start(Path data) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(ReconcileChildMain.class.getName());
-    cmd.add(data.toString());
-    cmd.add(Integer.toString(RECONCILES));
-    return new ProcessBuilder(cmd).redirectError(dir.resolve("child.err").toFile()).start();
+    return ChildJvm.start(
+        dir.resolve("child.err"),
+        List.of("-Xmx256m"),
+        ReconcileChildMain.class,
+        List.of(data.toString(), Integer.toString(RECONCILES)));
   }
 
   private String stderr() {
-    try {
-      return Files.readString(dir.resolve("child.err"));
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
-    }
-  }
-
-  private static BlockingQueue<String> lines(Process child) {
-    BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  queue.add(line);
-                }
-              } catch (IOException e) {
-                // The child was killed.
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
-    return queue;
+    return ChildJvm.stderr(dir.resolve("child.err"));
   }
 }

@@ -3,12 +3,10 @@ package io.jtau.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.jtau.ChildJvm;
 import io.jtau.model.Cid;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +30,7 @@ class StoreCrashTest {
   void every_acknowledged_put_survives_kill_9() throws Exception {
     Path root = dir.resolve("store");
     Process child = start(List.of(), "write", root.toString(), "100");
-    BlockingQueue<String> lines = lines(child);
+    BlockingQueue<String> lines = ChildJvm.lines(child);
     Map<Integer, Cid> acked = new LinkedHashMap<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
     boolean aliveAtKill;
@@ -81,7 +78,7 @@ class StoreCrashTest {
     long size = 100L * 1024 * 1024;
     Process child =
         start(List.of("-Xmx32m"), "roundtrip", dir.resolve("big").toString(), "" + size);
-    BlockingQueue<String> lines = lines(child);
+    BlockingQueue<String> lines = ChildJvm.lines(child);
     String line = lines.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
     assertThat(child.exitValue()).as("exit; stderr: %s", stderr()).isZero();
@@ -92,46 +89,13 @@ class StoreCrashTest {
   }
 
   private Process start(List<String> jvmArgs, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmArgs);
-    cmd.add("--add-opens");
-    cmd.add("java.base/sun.nio.ch=ALL-UNNAMED");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(StoreChildMain.class.getName());
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectError(dir.resolve("child.err").toFile()).start();
+    List<String> all = new ArrayList<>(jvmArgs);
+    all.addAll(List.of("--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"));
+    return ChildJvm.start(dir.resolve("child.err"), all, StoreChildMain.class, List.of(args));
   }
 
   private String stderr() {
-    try {
-      return Files.readString(dir.resolve("child.err"));
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
-    }
-  }
-
-  private static BlockingQueue<String> lines(Process child) {
-    BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  queue.add(line);
-                }
-              } catch (IOException e) {
-                // the child died: the queue simply ends
-              }
-            },
-            "child-stdout");
-    reader.setDaemon(true);
-    reader.start();
-    return queue;
+    return ChildJvm.stderr(dir.resolve("child.err"));
   }
 
   private static String sha256(long size) throws Exception {

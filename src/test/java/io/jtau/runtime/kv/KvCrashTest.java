@@ -2,17 +2,14 @@ package io.jtau.runtime.kv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
+import io.jtau.ChildJvm;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +26,7 @@ class KvCrashTest {
   void every_acknowledged_put_survives_kill_9() throws Exception {
     Path data = dir.resolve("kv");
     Process child = start(data.toString(), "" + PUTS);
-    BlockingQueue<String> lines = lines(child);
+    BlockingQueue<String> lines = ChildJvm.lines(child);
     TreeSet<Integer> acked = new TreeSet<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
     try {
@@ -75,44 +72,14 @@ class KvCrashTest {
   }
 
   private Process start(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("--add-opens");
-    cmd.add("java.base/sun.nio.ch=ALL-UNNAMED");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(KvChildMain.class.getName());
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectError(dir.resolve("child.err").toFile()).start();
+    return ChildJvm.start(
+        dir.resolve("child.err"),
+        List.of("--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"),
+        KvChildMain.class,
+        List.of(args));
   }
 
   private String stderr() {
-    try {
-      return Files.readString(dir.resolve("child.err"));
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
-    }
-  }
-
-  private static BlockingQueue<String> lines(Process child) {
-    BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  queue.add(line);
-                }
-              } catch (IOException e) {
-                // the child died: the queue simply ends
-              }
-            },
-            "child-stdout");
-    reader.setDaemon(true);
-    reader.start();
-    return queue;
+    return ChildJvm.stderr(dir.resolve("child.err"));
   }
 }
