@@ -10,8 +10,12 @@ import io.jtau.store.FileContentStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -141,16 +145,30 @@ public final class PinnedRegistry implements Registry {
     }
   }
 
-  /** Reconciles the pins of one key (whose owners all start with its prefix). */
+  /**
+   * After a publication or rollback of {@code key}: drops the pins of its revisions the registry no
+   * longer keeps. The kept revisions were pinned when they were published ({@link #pinAssets});
+   * pins lost to a crash are restored by {@link #syncAll} at start and before every gc, so this
+   * path decodes no snapshot.
+   */
   private void syncKey(ProjectKey key) {
     String prefix = OWNER_PREFIX + key.project() + "/" + key.branch() + "@";
+    Set<String> kept = new HashSet<>();
+    for (String revision : registry.storedRevisions(key)) {
+      kept.add(owner(key, revision));
+    }
     // A revision (commit ids joined by '+') never holds '@': a longer branch name that merely
     // starts with this one ("main@x") leaves an '@' after the prefix and is not this key's.
-    List<FileContentStore.Pin> actual =
+    List<FileContentStore.Pin> stale =
         store.pins(prefix).stream()
             .filter(p -> p.owner().indexOf('@', prefix.length()) < 0)
+            .filter(p -> !kept.contains(p.owner()))
             .toList();
-    apply(desired(key), actual);
+    try {
+      store.unpinAll(stale);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot update snapshot pins: " + e.getMessage(), e);
+    }
   }
 
   private Set<FileContentStore.Pin> desired(ProjectKey key) {
@@ -169,39 +187,40 @@ public final class PinnedRegistry implements Registry {
   }
 
   private int[] apply(Set<FileContentStore.Pin> desired, List<FileContentStore.Pin> actual) {
-    int added = 0;
-    int removed = 0;
     try {
       Set<FileContentStore.Pin> have = new HashSet<>(actual);
-      for (FileContentStore.Pin p : actual) {
-        if (!desired.contains(p)) {
-          store.unpin(p.cid(), p.owner());
-          removed++;
-        }
-      }
+      List<FileContentStore.Pin> drop = actual.stream().filter(p -> !desired.contains(p)).toList();
+      store.unpinAll(drop);
+      Map<String, List<Cid>> add = new HashMap<>();
+      int added = 0;
       for (FileContentStore.Pin p : desired) {
         if (!have.contains(p) && store.has(p.cid())) {
           // An absent asset cannot be pinned; the snapshot that names it is already broken and
           // gc has nothing of it to keep.
-          store.pin(p.cid(), p.owner());
+          add.computeIfAbsent(p.owner(), o -> new ArrayList<>()).add(p.cid());
           added++;
         }
       }
+      for (Map.Entry<String, List<Cid>> e : add.entrySet()) {
+        store.pinAll(e.getValue(), e.getKey());
+      }
+      return new int[] {added, drop.size()};
     } catch (IOException e) {
       throw new UncheckedIOException("cannot update snapshot pins: " + e.getMessage(), e);
     }
-    return new int[] {added, removed};
   }
 
+  /** Pins every asset of the snapshot under its revision, in one durable transaction. */
   private void pinAssets(Snapshot snapshot) {
-    String owner = owner(snapshot.key(), snapshot.revision());
+    Set<Cid> cids = new LinkedHashSet<>();
     for (String cid : snapshot.assets().values()) {
-      try {
-        store.pin(new Cid(cid), owner);
-      } catch (IOException e) {
-        throw new UncheckedIOException(
-            "cannot keep asset " + cid + " of " + snapshot.key() + ": " + e.getMessage(), e);
-      }
+      cids.add(new Cid(cid));
+    }
+    try {
+      store.pinAll(cids, owner(snapshot.key(), snapshot.revision()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot keep the assets of " + snapshot.key() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -319,17 +320,36 @@ public final class FileContentStore implements ContentStore, AutoCloseable {
    * @throws FileNotFoundException when the content is absent
    */
   public void pin(Cid cid, String owner) throws IOException {
+    pinAll(List.of(cid), owner);
+  }
+
+  /**
+   * Records that {@code owner} keeps every one of {@code cids}, in one durable transaction: all or
+   * none. Idempotent per owner.
+   *
+   * @throws FileNotFoundException when any of the content is absent (nothing is pinned then)
+   */
+  public void pinAll(Collection<Cid> cids, String owner) throws IOException {
     ensureOpen();
-    byte[] key = pinKey(cid, owner);
+    if (cids.isEmpty()) {
+      return;
+    }
     byte[] value = ByteBuffer.allocate(8).putLong(clock.millis()).array();
     // Under the gc lock: a pin made while gc runs waits for it, then finds the content either
     // still present (and now kept) or gone (and fails), never pinned-but-deleted.
     gcLock.readLock().lock();
     try {
-      if (!has(cid)) {
-        throw new FileNotFoundException(name + ": cannot pin absent content " + cid);
+      for (Cid cid : cids) {
+        if (!has(cid)) {
+          throw new FileNotFoundException(name + ": cannot pin absent content " + cid);
+        }
       }
-      env.executeInTransaction(txn -> pins.put(txn, bytes(key), bytes(value)));
+      env.executeInTransaction(
+          txn -> {
+            for (Cid cid : cids) {
+              pins.put(txn, bytes(pinKey(cid, owner)), bytes(value));
+            }
+          });
     } catch (ExodusException e) {
       throw new IOException(name + ": cannot record pin: " + e.getMessage(), e);
     } finally {
@@ -365,10 +385,26 @@ public final class FileContentStore implements ContentStore, AutoCloseable {
 
   /** Drops {@code owner}'s pin; returns whether it existed. Idempotent; durable when it returns. */
   public boolean unpin(Cid cid, String owner) throws IOException {
+    return unpinAll(List.of(new Pin(cid, owner))) == 1;
+  }
+
+  /** Drops the given pins in one durable transaction; returns how many existed. Idempotent. */
+  public int unpinAll(Collection<Pin> drop) throws IOException {
     ensureOpen();
-    byte[] key = pinKey(cid, owner);
+    if (drop.isEmpty()) {
+      return 0;
+    }
     try {
-      return env.computeInTransaction(txn -> pins.delete(txn, bytes(key)));
+      return env.computeInTransaction(
+          txn -> {
+            int n = 0;
+            for (Pin p : drop) {
+              if (pins.delete(txn, bytes(pinKey(p.cid(), p.owner())))) {
+                n++;
+              }
+            }
+            return n;
+          });
     } catch (ExodusException e) {
       throw new IOException(name + ": cannot remove pin: " + e.getMessage(), e);
     }
