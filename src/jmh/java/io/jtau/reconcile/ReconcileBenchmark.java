@@ -1,6 +1,7 @@
 package io.jtau.reconcile;
 
 import io.jtau.TestGit;
+import io.jtau.app.PinnedRegistry;
 import io.jtau.model.ProjectKey;
 import io.jtau.model.ReconcileResult;
 import java.io.IOException;
@@ -27,11 +28,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Reconcile of a 1,000-function project on the real stack of {@link ReconcileFixture} (JGit
- * repositories, Xodus registry with durable writes, content store, WAT builds, gateway): a no-op
- * (heads unchanged) and a one-function change (a config commit that moves one function's path).
- * Sample-time mode, so JMH reports p50/p95. Each change's commit is made in an untimed per-call
- * setup. Per-step means of the change runs are printed at the end. Not part of {@code mvn verify}:
- * run it with {@code bench/run.sh reconcile}.
+ * repositories, Xodus registry with durable writes wrapped as the node wraps it with the content
+ * store's snapshot pins, 1,000 distinct WAT modules, gateway): a no-op (heads unchanged) and a
+ * one-function change (a config commit that moves one function's path). Sample-time mode, so JMH
+ * reports p50/p95. Each change's commit is made in an untimed per-call setup. Per-step means of the
+ * change runs are printed at the end. Not part of {@code mvn verify}: run it with {@code
+ * bench/run.sh reconcile}.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -63,11 +65,14 @@ public class ReconcileBenchmark {
 
     void deploy() throws Exception {
       dir = Files.createTempDirectory("reconcile-bench");
-      fixture = new ReconcileFixture(dir, b -> b);
+      // The registry as the node wraps it: every asset of every kept snapshot pinned in the store.
+      fixture = new ReconcileFixture(dir, b -> b, PinnedRegistry::new);
       Map<String, TestGit.Entry> code = new HashMap<>();
-      String wat = ReconcileFixture.wat("f", "same code in every function");
       for (int i = 0; i < FUNCTIONS; i++) {
-        code.put("functions/f" + i + "/main.wat", TestGit.file(wat));
+        // Each function its own module, so a snapshot holds 1,000 distinct assets to pin.
+        code.put(
+            "functions/f" + i + "/main.wat",
+            TestGit.file(ReconcileFixture.wat("f", "the code of function " + i)));
       }
       fixture.commitCode("big", code);
       fixture.commitConfig("big", config(-1, ""));

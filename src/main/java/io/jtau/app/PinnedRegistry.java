@@ -75,8 +75,9 @@ public final class PinnedRegistry implements Registry {
     lock.lock();
     try {
       pinAssets(snapshot);
+      List<String> before = registry.storedRevisions(snapshot.key());
       Publication p = registry.publish(snapshot, expectedCurrent);
-      syncKey(snapshot.key());
+      unpinPruned(snapshot.key(), before);
       return p;
     } finally {
       lock.unlock();
@@ -87,8 +88,9 @@ public final class PinnedRegistry implements Registry {
   public Optional<Publication> rollback(ProjectKey key, String revision, String expectedCurrent) {
     lock.lock();
     try {
+      List<String> before = registry.storedRevisions(key);
       Optional<Publication> p = registry.rollback(key, revision, expectedCurrent);
-      syncKey(key);
+      unpinPruned(key, before);
       return p;
     } finally {
       lock.unlock();
@@ -100,8 +102,9 @@ public final class PinnedRegistry implements Registry {
     lock.lock();
     try {
       pinAssets(snapshot);
+      List<String> before = registry.storedRevisions(snapshot.key());
       Publication p = registry.rollback(snapshot, expectedCurrent);
-      syncKey(snapshot.key());
+      unpinPruned(snapshot.key(), before);
       return p;
     } finally {
       lock.unlock();
@@ -146,24 +149,21 @@ public final class PinnedRegistry implements Registry {
   }
 
   /**
-   * After a publication or rollback of {@code key}: drops the pins of its revisions the registry no
-   * longer keeps. The kept revisions were pinned when they were published ({@link #pinAssets});
-   * pins lost to a crash are restored by {@link #syncAll} at start and before every gc, so this
-   * path decodes no snapshot.
+   * After a publication or rollback of {@code key}: drops the pins of the revisions that were
+   * stored {@code before} it and are no longer (the registry pruned them). Reads only those owners'
+   * pins and decodes no snapshot; pins a crash left behind are settled by {@link #syncAll} at start
+   * and before every gc.
    */
-  private void syncKey(ProjectKey key) {
-    String prefix = OWNER_PREFIX + key.project() + "/" + key.branch() + "@";
-    Set<String> kept = new HashSet<>();
-    for (String revision : registry.storedRevisions(key)) {
-      kept.add(owner(key, revision));
+  private void unpinPruned(ProjectKey key, List<String> before) {
+    Set<String> kept = new HashSet<>(registry.storedRevisions(key));
+    List<FileContentStore.Pin> stale = new ArrayList<>();
+    for (String revision : before) {
+      if (!kept.contains(revision)) {
+        String owner = owner(key, revision);
+        // pins(owner) is a prefix read: a longer revision starting with this one is not it.
+        store.pins(owner).stream().filter(p -> p.owner().equals(owner)).forEach(stale::add);
+      }
     }
-    // A revision (commit ids joined by '+') never holds '@': a longer branch name that merely
-    // starts with this one ("main@x") leaves an '@' after the prefix and is not this key's.
-    List<FileContentStore.Pin> stale =
-        store.pins(prefix).stream()
-            .filter(p -> p.owner().indexOf('@', prefix.length()) < 0)
-            .filter(p -> !kept.contains(p.owner()))
-            .toList();
     try {
       store.unpinAll(stale);
     } catch (IOException e) {

@@ -89,6 +89,8 @@ public final class FileContentStore implements ContentStore, AutoCloseable {
   private final Store blocks;
   private final Store roots;
   private final Store pins;
+  // The same pins keyed by owner then CID, so an owner's pins are a range, not a table scan.
+  private final Store pinOwners;
   private final Store quarantine;
   private final ReadWriteLock gcLock = new ReentrantReadWriteLock();
   private final Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
@@ -139,12 +141,26 @@ public final class FileContentStore implements ContentStore, AutoCloseable {
                     env.openStore("blocks", StoreConfig.WITHOUT_DUPLICATES, txn),
                     env.openStore("roots", StoreConfig.WITHOUT_DUPLICATES, txn),
                     env.openStore("pins", StoreConfig.WITHOUT_DUPLICATES, txn),
-                    env.openStore("quarantine", StoreConfig.WITHOUT_DUPLICATES, txn)
+                    env.openStore("quarantine", StoreConfig.WITHOUT_DUPLICATES, txn),
+                    env.openStore("pin-owners", StoreConfig.WITHOUT_DUPLICATES, txn)
                   });
       this.blocks = opened[0];
       this.roots = opened[1];
       this.pins = opened[2];
       this.quarantine = opened[3];
+      this.pinOwners = opened[4];
+      // A store written before the owner index existed: build it once from the pins.
+      env.executeInTransaction(
+          txn -> {
+            if (pinOwners.count(txn) == 0 && pins.count(txn) > 0) {
+              try (Cursor c = pins.openCursor(txn)) {
+                while (c.getNext()) {
+                  byte[] key = copy(c.getKey());
+                  pinOwners.put(txn, bytes(ownerKey(key)), c.getValue());
+                }
+              }
+            }
+          });
     } catch (ExodusException e) {
       throw new IOException(name + ": cannot open index: " + e.getMessage(), e);
     }
@@ -347,7 +363,9 @@ public final class FileContentStore implements ContentStore, AutoCloseable {
       env.executeInTransaction(
           txn -> {
             for (Cid cid : cids) {
-              pins.put(txn, bytes(pinKey(cid, owner)), bytes(value));
+              byte[] key = pinKey(cid, owner);
+              pins.put(txn, bytes(key), bytes(value));
+              pinOwners.put(txn, bytes(ownerKey(key)), bytes(value));
             }
           });
     } catch (ExodusException e) {
@@ -361,23 +379,30 @@ public final class FileContentStore implements ContentStore, AutoCloseable {
   public record Pin(Cid cid, String owner) {}
 
   /**
-   * Every pin whose owner starts with {@code ownerPrefix} (empty: all), in index order. Reads the
-   * whole pin table; meant for reconciling pins with their owners, not for a request path.
+   * Every pin whose owner starts with {@code ownerPrefix} (empty: all), ordered by owner then CID.
+   * Reads only that range of the owner index.
    */
   public List<Pin> pins(String ownerPrefix) {
     ensureOpen();
+    byte[] prefix = ownerPrefix.getBytes(UTF8);
     return env.computeInReadonlyTransaction(
         txn -> {
           List<Pin> out = new ArrayList<>();
-          try (Cursor c = pins.openCursor(txn)) {
-            while (c.getNext()) {
-              byte[] key = copy(c.getKey());
-              String owner =
-                  new String(key, Cids.BINARY_LENGTH, key.length - Cids.BINARY_LENGTH, UTF8);
-              if (owner.startsWith(ownerPrefix)) {
-                out.add(new Pin(Cids.fromBytes(Arrays.copyOf(key, Cids.BINARY_LENGTH)), owner));
-              }
+          try (Cursor c = pinOwners.openCursor(txn)) {
+            if (c.getSearchKeyRange(bytes(prefix)) == null) {
+              return out;
             }
+            do {
+              byte[] key = copy(c.getKey());
+              if (!startsWith(key, prefix)) {
+                break;
+              }
+              int at = key.length - Cids.BINARY_LENGTH;
+              out.add(
+                  new Pin(
+                      Cids.fromBytes(Arrays.copyOfRange(key, at, key.length)),
+                      new String(key, 0, at, UTF8)));
+            } while (c.getNext());
           }
           return out;
         });
@@ -399,7 +424,9 @@ public final class FileContentStore implements ContentStore, AutoCloseable {
           txn -> {
             int n = 0;
             for (Pin p : drop) {
-              if (pins.delete(txn, bytes(pinKey(p.cid(), p.owner())))) {
+              byte[] key = pinKey(p.cid(), p.owner());
+              pinOwners.delete(txn, bytes(ownerKey(key)));
+              if (pins.delete(txn, bytes(key))) {
                 n++;
               }
             }
@@ -801,6 +828,15 @@ public final class FileContentStore implements ContentStore, AutoCloseable {
         .putInt(size)
         .putLong(touched)
         .array();
+  }
+
+  /** The owner index key of a pin key (CID bytes then owner): owner bytes then CID bytes. */
+  private static byte[] ownerKey(byte[] pinKey) {
+    byte[] key = new byte[pinKey.length];
+    int owner = pinKey.length - Cids.BINARY_LENGTH;
+    System.arraycopy(pinKey, Cids.BINARY_LENGTH, key, 0, owner);
+    System.arraycopy(pinKey, 0, key, owner, Cids.BINARY_LENGTH);
+    return key;
   }
 
   private static byte[] pinKey(Cid cid, String owner) {

@@ -7,6 +7,7 @@ import io.jtau.model.Condition;
 import io.jtau.model.ProjectKey;
 import io.jtau.model.ReconcileResult;
 import io.jtau.port.Builder;
+import io.jtau.port.Registry;
 import io.jtau.port.SourceRepository;
 import io.jtau.port.StatusSink;
 import io.jtau.registry.XodusRegistry;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Executors;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -61,15 +63,28 @@ final class ReconcileFixture implements AutoCloseable {
   }
 
   ReconcileFixture(Path dir, UnaryOperator<Builder> wrapBuilder) throws IOException {
+    this(dir, wrapBuilder, (registry, store) -> registry);
+  }
+
+  /**
+   * With the registry the reconciler publishes to wrapped (a benchmark wraps it the way the node
+   * does, with the content store's pins).
+   */
+  ReconcileFixture(
+      Path dir,
+      UnaryOperator<Builder> wrapBuilder,
+      BiFunction<XodusRegistry, FileContentStore, Registry> wrapRegistry)
+      throws IOException {
     git = new GitRepositories(dir.resolve("git"));
     registry = new XodusRegistry(dir.resolve("registry"), 100);
     store = new FileContentStore(dir.resolve("store"));
     cache = new BuildCache(dir.resolve("builds"));
     builds = new BuildService(store, cache, BuildService.defaultBuilders());
-    reconciler = reconciler(registry, wrapBuilder.apply(builds), gateway);
+    reconciler =
+        reconciler(wrapRegistry.apply(registry, store), wrapBuilder.apply(builds), gateway);
   }
 
-  private ProjectReconciler reconciler(XodusRegistry registry, Builder builder, Gateway gateway) {
+  private ProjectReconciler reconciler(Registry registry, Builder builder, Gateway gateway) {
     ProjectSources sources =
         new ProjectSources() {
           @Override

@@ -60,6 +60,36 @@ class FileContentStoreTest {
   }
 
   @Test
+  void pins_by_owner_prefix_come_from_the_owner_index_which_is_rebuilt_for_an_older_store()
+      throws IOException {
+    Cid a = store.put("a".getBytes(StandardCharsets.UTF_8));
+    Cid b = store.put("b".getBytes(StandardCharsets.UTF_8));
+    store.pinAll(List.of(a, b), "snapshot:p/main@1");
+    store.pin(a, "snapshot:p/main@2");
+    store.pin(b, "snapshot:q/main@1");
+    store.pin(a, "build:x");
+    assertThat(store.unpinAll(List.of(new FileContentStore.Pin(b, "snapshot:p/main@1"))))
+        .isEqualTo(1);
+    List<String> expected = List.of("snapshot:p/main@1 " + a, "snapshot:p/main@2 " + a);
+    assertThat(pinLines("snapshot:p/")).isEqualTo(expected);
+    assertThat(pinLines("")).hasSize(4);
+
+    // A store written before the owner index existed: its pins are indexed when it opens.
+    store.close();
+    jetbrains.exodus.env.Environment env =
+        jetbrains.exodus.env.Environments.newInstance(dir.resolve("index").toFile());
+    env.executeInTransaction(txn -> env.removeStore("pin-owners", txn));
+    env.close();
+    store = new FileContentStore(dir, clock, BlockWriter.CHANNEL);
+    assertThat(pinLines("snapshot:p/")).isEqualTo(expected);
+    assertThat(pinLines("")).hasSize(4);
+  }
+
+  private List<String> pinLines(String prefix) {
+    return store.pins(prefix).stream().map(p -> p.owner() + " " + p.cid()).toList();
+  }
+
+  @Test
   void multi_block_content_round_trips_and_survives_reopen() throws IOException {
     byte[] content = UnixFsTest.patternBytes(3 * CHUNK + 17);
     Cid cid = store.put(content);
