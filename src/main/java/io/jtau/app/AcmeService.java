@@ -83,7 +83,8 @@ final class AcmeService implements AutoCloseable {
             Duration.ofSeconds(Math.max(a.backoffMinSeconds(), a.backoffMaxSeconds())),
             a.ordersPerHour(),
             Duration.ofSeconds(Math.max(1, a.networkTimeoutSeconds())),
-            Duration.ofSeconds(Math.max(1, a.challengeTimeoutSeconds())));
+            Duration.ofSeconds(Math.max(1, a.challengeTimeoutSeconds())),
+            challenges(a.challenges(), config.tls().port() >= 0));
     AcmeCertificates.Sealer sealer =
         new AcmeCertificates.Sealer() {
           @Override
@@ -182,6 +183,40 @@ final class AcmeService implements AutoCloseable {
                 + ", or one of jtau.gateway.node-hosts)");
       }
       out.add(n);
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Checks {@code jtau.acme.challenges} (pure): known types, no repeats, {@code tls-alpn-01} only
+   * with HTTPS on. Absent: http-01, then tls-alpn-01 when HTTPS is on.
+   */
+  static List<String> challenges(java.util.Optional<List<String>> configured, boolean https) {
+    if (configured.isEmpty() || configured.get().stream().allMatch(String::isBlank)) {
+      return https ? List.of("http-01", "tls-alpn-01") : List.of("http-01");
+    }
+    List<String> out = new ArrayList<>();
+    for (String raw : configured.get()) {
+      String c = raw.trim().toLowerCase(Locale.ROOT);
+      if (c.isEmpty()) {
+        continue;
+      }
+      if (!AcmeCertificates.challengeTypes().contains(c)) {
+        throw new IllegalArgumentException(
+            "jtau.acme.challenges: unknown challenge type "
+                + raw
+                + " (expected "
+                + String.join(", ", AcmeCertificates.challengeTypes())
+                + ")");
+      }
+      if (c.equals("tls-alpn-01") && !https) {
+        throw new IllegalArgumentException(
+            "jtau.acme.challenges: tls-alpn-01 needs HTTPS on (jtau.tls.port is -1)");
+      }
+      if (out.contains(c)) {
+        throw new IllegalArgumentException("jtau.acme.challenges: " + c + " is given twice");
+      }
+      out.add(c);
     }
     return List.copyOf(out);
   }

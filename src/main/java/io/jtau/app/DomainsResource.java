@@ -101,6 +101,7 @@ public class DomainsResource {
       String lastAttempt,
       String nextAttempt,
       int failures,
+      String challenge,
       List<String> events) {}
 
   @GET
@@ -110,17 +111,38 @@ public class DomainsResource {
     String n = normalized(fqdn);
     java.util.Optional<AcmeCertificates> acme = node.acme();
     if (acme.isEmpty()) {
-      return new CertView(n, false, "acme-off", null, null, null, null, null, null, 0, List.of());
+      return new CertView(
+          n, false, "acme-off", null, null, null, null, null, null, 0, null, List.of());
     }
     return view(acme.get(), n);
   }
 
-  /** Asks for a certificate now; 409 when the name is not verified for this project. */
+  /**
+   * Asks for a certificate now; 409 when the name is not verified for this project. {@code
+   * challenge}: order with this challenge type only; {@code renew}: even while the current
+   * certificate is valid.
+   */
   @POST
   @Path("/{fqdn}/cert")
   public CertView requestCert(
-      @PathParam("fqdn") String fqdn, @PathParam("project") String project) {
+      @PathParam("fqdn") String fqdn,
+      @PathParam("project") String project,
+      @jakarta.ws.rs.QueryParam("challenge") String challenge,
+      @jakarta.ws.rs.QueryParam("renew") boolean renew) {
     requireProject(project);
+    if (challenge != null && !AcmeCertificates.challengeTypes().contains(challenge)) {
+      throw new BadRequestException(
+          "challenge: unknown ACME challenge type "
+              + challenge
+              + " (expected one of "
+              + AcmeCertificates.challengeTypes()
+              + ")");
+    }
+    if ("tls-alpn-01".equals(challenge) && node.config().tls().port() < 0) {
+      throw conflict(
+          "HTTPS is off on this node (jtau.tls.port=-1): a tls-alpn-01 challenge cannot be"
+              + " answered");
+    }
     String n = normalized(fqdn);
     AcmeCertificates acme =
         node.acme()
@@ -141,7 +163,7 @@ public class DomainsResource {
       throw conflict(why);
     }
     try {
-      acme.request(n);
+      acme.request(n, java.util.Optional.ofNullable(challenge), renew);
     } catch (IllegalArgumentException e) {
       throw conflict(e.getMessage());
     }
@@ -184,6 +206,7 @@ public class DomainsResource {
         str(s.lastAttempt()),
         str(s.nextAttempt()),
         s.failures(),
+        s.challenge(),
         events);
   }
 

@@ -302,6 +302,7 @@ public class Node {
     dnsWorkers = Executors.newCachedThreadPool(named("dns"));
     dnsPort = dns.start(dnsWorkers);
     sni = new SniKeyManager();
+    sni.setAcmeChallenges(acmeChallenges);
     if (config.tls().port() >= 0) {
       try {
         sni.setDefault(

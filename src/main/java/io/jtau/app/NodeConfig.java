@@ -259,7 +259,18 @@ public interface NodeConfig {
      */
     Optional<List<String>> nodeNames();
 
-    /** Renew a certificate this many days before it expires. */
+    /**
+     * Challenge types to answer, most wanted first: {@code http-01} (the gateway's plain HTTP port,
+     * 80 in production) and {@code tls-alpn-01} (the HTTPS port, 443). The first one the CA offers
+     * is used; after a failed challenge the next attempt starts with the next type. Default:
+     * http-01, then tls-alpn-01 when HTTPS is on.
+     */
+    Optional<List<String>> challenges();
+
+    /**
+     * Renew a certificate this many days before it expires (or when a third of its lifetime is
+     * left, if that is later: short-lived certificates).
+     */
     @WithDefault("30")
     int renewDays();
 

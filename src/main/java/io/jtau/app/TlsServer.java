@@ -20,7 +20,8 @@ import org.jboss.logging.Logger;
  * the same router as plain HTTP (gateway, API, Git). The certificate is chosen per connection by
  * SNI ({@link io.jtau.runtime.gateway.SniKeyManager}): a project's inline certificate for its
  * verified or generated names, else the node's self-signed development certificate. HTTP/2 is
- * offered through ALPN.
+ * offered through ALPN, and {@code acme-tls/1} while an ACME TLS-ALPN-01 validation is pending
+ * ({@link AcmeAlpnEngineOptions}).
  */
 @ApplicationScoped
 public class TlsServer {
@@ -53,6 +54,7 @@ public class TlsServer {
             .setSsl(true)
             .setUseAlpn(true)
             .setKeyCertOptions(KeyCertOptions.wrap(node.sni()))
+            .setSslEngineOptions(new AcmeAlpnEngineOptions(node.acmeChallenges()))
             .setHost(host)
             .setPort(p)
             .setMaxHeaderSize(16 * 1024)

@@ -65,9 +65,13 @@ import org.xbill.DNS.TXTRecord;
  * resolves the name through the node's own DNS and fetches the HTTP-01 answer from the node's
  * gateway, and the issued certificate is then served by SNI, verified against pebble's root. Pebble
  * rejects 35% of nonces at random ({@code PEBBLE_WFE_NONCEREJECT}), so issuing also proves the
- * retry. Also: no order for an unverified name, a failing order while the CA is down (the node
- * keeps serving its self-signed certificate), an invalid challenge reported with backoff. Skips
- * when {@code pebble} is not installed ({@code apt-get install pebble}).
+ * retry. A second name is validated with TLS-ALPN-01 (pebble connects to the node's HTTPS port
+ * offering {@code acme-tls/1}). Pebble issues certificates valid for {@value #VALIDITY_SECONDS}
+ * seconds, so the node's own check renews them (a third of the lifetime before the end) and the new
+ * chain is served without a restart. Also: no order for an unverified name, a failing order while
+ * the CA is down (the node keeps serving its self-signed certificate), an invalid challenge
+ * reported with backoff. Skips when {@code pebble} is not installed ({@code apt-get install
+ * pebble}).
  */
 @QuarkusTest
 @TestProfile(AcmeIT.Profile.class)
@@ -75,6 +79,8 @@ class AcmeIT {
 
   static final String DOMAIN = "shop.example.test";
   static final String UNDECLARED = "nodns.example.test";
+  static final String ALPN = "alpn.example.test";
+  static final int VALIDITY_SECONDS = 60;
   static final String PROJECT_ID = "QmShopProjectForAcmeTestsAbCdEfGhIj";
   static final ProjectKey KEY = new ProjectKey("shop", "main");
 
@@ -133,7 +139,7 @@ class AcmeIT {
           Map.entry("jtau.acme.trusted-ca", e.cert.toString()),
           Map.entry("jtau.acme.agree-terms", "true"),
           Map.entry("jtau.acme.email", "ops@example.test"),
-          Map.entry("jtau.acme.check-seconds", "3600"),
+          Map.entry("jtau.acme.check-seconds", "2"),
           Map.entry("jtau.acme.backoff-min-seconds", "600"),
           Map.entry("jtau.acme.network-timeout-seconds", "5"),
           Map.entry("jtau.acme.challenge-timeout-seconds", "60"),
@@ -233,7 +239,8 @@ class AcmeIT {
     JsonNode valid = json(get("/api/projects/shop/domains/" + DOMAIN + "/cert"));
     assertThat(valid.path("issuer").asText()).contains("Pebble");
     assertThat(Instant.parse(valid.path("notAfter").asText())).isAfter(Instant.now());
-    assertThat(acme.ordersCreated()).isEqualTo(1);
+    assertThat(valid.path("challenge").asText()).isEqualTo("http-01");
+    assertThat(issuedEvents(DOMAIN)).isEqualTo(1);
     assertThat(node.acmeChallenges().size()).isZero();
     // Pebble rejected some nonces (35% of them, at random) and the client signed again.
     System.out.printf("ACME: %d bad nonces retried%n", retries.count.get());
@@ -253,13 +260,66 @@ class AcmeIT {
     String[] served = tlsGet(DOMAIN, pebbleRoot());
     assertThat(served[0]).doesNotContain("dream.localhost");
     assertThat(served[1]).isEqualTo("HTTP/1.1 200 OK");
+    String firstSerial = served[2];
     // Stored sealed on disk, not in clear.
     Path keyFile = node.dataDir().resolve("acme/certs/" + DOMAIN + ".key");
     assertThat(Files.readString(keyFile)).startsWith("jtau-sealed:v1:").doesNotContain("PRIVATE");
     assertThat(Files.readString(node.dataDir().resolve("acme/account.key")))
         .startsWith("jtau-sealed:v1:");
 
-    // 5. A verified name pebble cannot reach (no A record: the project does not declare it, so
+    // 5. TLS-ALPN-01: asked for through the CLI; pebble dials the node's HTTPS port offering
+    // acme-tls/1 for the name and checks the validation certificate.
+    JsonNode c3 = json(post("/api/projects/shop/domains/" + ALPN + "/claim"));
+    publishTxt("_jtau." + ALPN, c3.path("token").asText());
+    assertThat(
+            json(post("/api/projects/shop/domains/" + ALPN + "/verify"))
+                .path("verified")
+                .asBoolean())
+        .isTrue();
+    await().atMost(Duration.ofSeconds(60)).until(() -> acme.status(ALPN).state().equals("valid"));
+    // Issued by the node's own preference (http-01 first) as soon as the name verified; now the
+    // operator asks for a new one over tls-alpn-01 only.
+    String[] alpnCli =
+        tau(
+            "domain",
+            "cert",
+            ALPN,
+            "-p",
+            "shop",
+            "--challenge",
+            "tls-alpn-01",
+            "--renew",
+            "--node",
+            nodeUrl,
+            "--token",
+            operatorToken());
+    assertThat(alpnCli[1]).contains("renewal-due");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                "tls-alpn-01".equals(acme.status(ALPN).challenge())
+                    && "valid".equals(acme.status(ALPN).state()));
+    assertThat(events(ALPN)).anyMatch(e -> e.contains("renewed") && e.contains("(tls-alpn-01)"));
+    String[] alpnServed = tlsGet(ALPN, pebbleRoot());
+    assertThat(alpnServed[1]).isEqualTo("HTTP/1.1 200 OK");
+    assertThat(node.acmeChallenges().tlsAlpnPending()).isFalse();
+    assertThat(
+            tau(
+                "domain",
+                "cert",
+                ALPN,
+                "-p",
+                "shop",
+                "--challenge",
+                "dns-99",
+                "--node",
+                nodeUrl,
+                "--token",
+                operatorToken())[0])
+        .isNotEqualTo("0");
+
+    // 6. A verified name pebble cannot reach (no A record: the project does not declare it, so
     // the node's DNS does not answer for it) fails its challenge; reported, backed off.
     JsonNode c2 = json(post("/api/projects/shop/domains/" + UNDECLARED + "/claim"));
     publishTxt("_jtau." + UNDECLARED, c2.path("token").asText());
@@ -275,7 +335,6 @@ class AcmeIT {
     assertThat(bad.path("state").asText()).isEqualTo("failed");
     assertThat(bad.path("lastError").asText()).contains(UNDECLARED);
     assertThat(bad.path("events").toString()).contains("failed");
-    assertThat(acme.ordersCreated()).isEqualTo(2);
     String[] badCli =
         tau(
             "domain",
@@ -290,7 +349,35 @@ class AcmeIT {
     assertThat(badCli[0]).isEqualTo("1");
     assertThat(badCli[1]).contains("state        failed").contains("last error");
     // The issued certificate is untouched by the other name's failure.
-    assertThat(acme.status(DOMAIN).state()).isEqualTo("valid");
+    assertThat(acme.status(DOMAIN).state()).isIn("valid", "renewal-due", "issuing");
+
+    // 7. Renewal: a third of the lifetime before the end, the node's periodic check orders a new
+    // certificate (same account) and the HTTPS server serves it at once.
+    await()
+        .atMost(Duration.ofSeconds(VALIDITY_SECONDS + 60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> !tlsGet(DOMAIN, pebbleRoot())[2].equals(firstSerial));
+    assertThat(events(DOMAIN)).anyMatch(e -> e.contains("renewed"));
+    String[] renewed = tlsGet(DOMAIN, pebbleRoot());
+    assertThat(renewed[1]).isEqualTo("HTTP/1.1 200 OK");
+    JsonNode state =
+        new ObjectMapper().readTree(node.dataDir().resolve("acme/state.json").toFile());
+    assertThat(state.path("account").asText()).startsWith("https://127.0.0.1:");
+    assertThat(state.path("attempts").has(UNDECLARED)).isTrue();
+    System.out.printf(
+        "ACME: %s renewed by the node's own check (serial %s -> %s)%n",
+        DOMAIN, firstSerial, renewed[2]);
+  }
+
+  long issuedEvents(String name) {
+    return events(name).stream().filter(e -> e.contains(" issued: ")).count();
+  }
+
+  List<String> events(String name) {
+    return node.acme().orElseThrow().events().stream()
+        .filter(e -> e.name().equals(name))
+        .map(e -> e.at() + " " + e.kind() + ": " + e.message())
+        .toList();
   }
 
   void deploy() throws Exception {
@@ -303,11 +390,13 @@ class AcmeIT {
     var bundle = node.store().put(zip.toByteArray());
     Resource.Domain custom =
         new Resource.Domain(Identity.of("QmDomShop", "shop"), null, DOMAIN, "auto", null, null);
+    Resource.Domain alpn =
+        new Resource.Domain(Identity.of("QmDomAlpn", "alpn"), null, ALPN, "auto", null, null);
     Resource.Website site =
         new Resource.Website(
             Identity.of("QmShopSite", "site"),
             null,
-            List.of("QmDomShop"),
+            List.of("QmDomShop", "QmDomAlpn"),
             List.of("/"),
             "main",
             "github",
@@ -315,7 +404,7 @@ class AcmeIT {
             "acme/shop");
     ProjectConfig config =
         new ProjectConfig(
-            PROJECT_ID, "shop", "", "", "", "", null, List.of(), List.of(custom, site));
+            PROJECT_ID, "shop", "", "", "", "", null, List.of(), List.of(custom, alpn, site));
     Snapshot s =
         new Snapshot(
             KEY,
@@ -371,7 +460,9 @@ class AcmeIT {
                         "httpPort",
                         port.get(),
                         "tlsPort",
-                        Env.freePort(),
+                        tls.port(),
+                        "certificateValidityPeriod",
+                        VALIDITY_SECONDS,
                         "ocspResponderURL",
                         "",
                         "externalAccountBindingRequired",
@@ -386,6 +477,8 @@ class AcmeIT {
             .redirectErrorStream(true)
             .redirectOutput(e.dir.resolve("pebble.log").toFile());
     pb.environment().put("PEBBLE_VA_NOSLEEP", "1");
+    // Every order validates afresh (pebble would otherwise reuse valid authorizations at random).
+    pb.environment().put("PEBBLE_AUTHZREUSE", "0");
     pb.environment().put("PEBBLE_WFE_NONCEREJECT", "35");
     e.pebble = pb.start();
     HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(pemCerts(e.cert))).build();
@@ -442,7 +535,8 @@ class AcmeIT {
   }
 
   /**
-   * TLS with SNI; trust = only these anchors (null = trust anything). Returns (subject, status).
+   * TLS with SNI; trust = only these anchors (null = trust anything). Returns (subject, status,
+   * serial number).
    */
   String[] tlsGet(String sniName, List<X509Certificate> anchors) throws Exception {
     SSLContext ctx;
@@ -484,7 +578,9 @@ class AcmeIT {
               .lines()
               .findFirst()
               .orElse("");
-      return new String[] {leaf.getSubjectX500Principal().getName(), status};
+      return new String[] {
+        leaf.getSubjectX500Principal().getName(), status, leaf.getSerialNumber().toString(16)
+      };
     }
   }
 

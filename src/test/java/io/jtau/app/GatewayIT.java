@@ -1,6 +1,7 @@
 package io.jtau.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -442,6 +443,66 @@ class GatewayIT {
     assertThat(tlsGet(CUSTOM)[0]).isEqualTo("CN=dream.localhost");
     deploy(version(1));
     assertThat(tlsGet(HOST)[0]).isEqualTo("CN=dream.localhost");
+  }
+
+  /** A TLS handshake offering {@code protocols} with SNI; returns (negotiated ALPN, leaf). */
+  Object[] alpnHandshake(String sniName, String... protocols) throws Exception {
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(
+        null,
+        new javax.net.ssl.TrustManager[] {
+          new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+              return new java.security.cert.X509Certificate[0];
+            }
+          }
+        },
+        null);
+    try (javax.net.ssl.SSLSocket s =
+        (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", tls.port())) {
+      s.setSoTimeout(10_000);
+      javax.net.ssl.SSLParameters p = s.getSSLParameters();
+      p.setServerNames(List.of(new javax.net.ssl.SNIHostName(sniName)));
+      p.setApplicationProtocols(protocols);
+      s.setSSLParameters(p);
+      s.startHandshake();
+      return new Object[] {s.getApplicationProtocol(), s.getSession().getPeerCertificates()[0]};
+    }
+  }
+
+  @Test
+  void tlsAlpnValidationIsNegotiatedOnlyForAPendingChallengeOfThatName() throws Exception {
+    var challenges = node.acmeChallenges();
+    // Ordinary clients: h2 over TLS as before. With nothing pending, a client offering only
+    // acme-tls/1 is refused like any client offering no protocol the server speaks.
+    assertThat(alpnHandshake(HOST, "h2", "http/1.1")[0]).isEqualTo("h2");
+    assertThat(alpnHandshake(HOST, "http/1.1")[0]).isEqualTo("http/1.1");
+    assertThatThrownBy(() -> alpnHandshake(HOST, "acme-tls/1"))
+        .hasMessageContaining("no_application_protocol");
+    var validation =
+        io.jtau.runtime.gateway.SelfSigned.loadOrCreate(
+            tmp.resolve("alpn"), List.of(CUSTOM), List.of(), new java.util.Random(7));
+    challenges.putTlsAlpn(CUSTOM, validation);
+    try {
+      Object[] acme = alpnHandshake(CUSTOM, "acme-tls/1");
+      assertThat(acme[0]).isEqualTo("acme-tls/1");
+      assertThat(acme[1]).isEqualTo(validation.chain()[0]);
+      // Another name asking for acme-tls/1 gets no certificate at all (handshake refused).
+      assertThatThrownBy(() -> alpnHandshake(HOST, "acme-tls/1"))
+          .isInstanceOf(javax.net.ssl.SSLException.class);
+      // Browsers meanwhile are unaffected: h2 and the usual certificate.
+      Object[] browser = alpnHandshake(CUSTOM, "h2", "http/1.1");
+      assertThat(browser[0]).isEqualTo("h2");
+      assertThat(browser[1]).isNotEqualTo(validation.chain()[0]);
+    } finally {
+      challenges.removeTlsAlpn(CUSTOM);
+    }
+    assertThatThrownBy(() -> alpnHandshake(CUSTOM, "acme-tls/1"))
+        .hasMessageContaining("no_application_protocol");
   }
 
   @Test

@@ -176,7 +176,7 @@ public class DomainCommand implements Runnable {
     }
   }
 
-  /** {@code tau domain cert FQDN --project P [--request]}. */
+  /** {@code tau domain cert FQDN --project P [--request] [--challenge TYPE] [--renew]}. */
   @Command(
       name = "cert",
       mixinStandardHelpOptions = true,
@@ -185,7 +185,8 @@ public class DomainCommand implements Runnable {
             + " renewal-due, renewal-failing, waiting, failed, not-eligible, acme-off), issuer, validity, the last error and"
             + " when the next attempt is due, and recent events.",
         "Exit 0 when a valid certificate is served, 1 otherwise.",
-        "Example: tau domain cert www.example.com --project shop --request"
+        "Example: tau domain cert www.example.com --project shop --request",
+        "Example: tau domain cert www.example.com --project shop --challenge tls-alpn-01"
       })
   static class Cert implements Callable<Integer> {
     @Parameters(index = "0", description = "The domain name.")
@@ -198,6 +199,22 @@ public class DomainCommand implements Runnable {
                 + " for the project.")
     boolean request;
 
+    @Option(
+        names = "--challenge",
+        paramLabel = "TYPE",
+        description =
+            "Order now with this challenge type only: http-01 (port 80 of the gateway) or"
+                + " tls-alpn-01 (the HTTPS port); implies --request. Without it the node's"
+                + " preference applies (jtau.acme.challenges).")
+    String challenge;
+
+    @Option(
+        names = "--renew",
+        description =
+            "Order a new certificate even though the current one is still valid (a suspected key"
+                + " compromise); implies --request.")
+    boolean renew;
+
     @picocli.CommandLine.Mixin Common common;
 
     @Override
@@ -205,13 +222,23 @@ public class DomainCommand implements Runnable {
       try {
         NodeClient client = common.connection.client();
         String path = common.path(fqdn) + "/cert";
-        JsonNode c = request ? client.post(path) : client.get(path);
+        java.util.List<String> query = new java.util.ArrayList<>();
+        if (challenge != null) {
+          query.add("challenge=" + URLEncoder.encode(challenge, StandardCharsets.UTF_8));
+        }
+        if (renew) {
+          query.add("renew=true");
+        }
+        boolean post = request || !query.isEmpty();
+        String target = query.isEmpty() ? path : path + "?" + String.join("&", query);
+        JsonNode c = post ? client.post(target) : client.get(path);
         if (common.json) {
           System.out.println(NodeClient.pretty(c));
         } else {
           System.out.printf("%-12s %s%n", "name", c.path("fqdn").asText());
           System.out.printf("%-12s %s%n", "state", c.path("state").asText());
           line("issuer", c.path("issuer"));
+          line("challenge", c.path("challenge"));
           line("not before", c.path("notBefore"));
           line("not after", c.path("notAfter"));
           line("last error", c.path("lastError"));

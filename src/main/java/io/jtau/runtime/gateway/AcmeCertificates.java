@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.net.URI;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,15 +41,18 @@ import org.shredzone.acme4j.util.KeyPairUtils;
  * <p>Which names: {@code wanted} (the node's configured own names and the verified, {@code
  * certificate.type: auto} domains of its projects), each re-checked against {@code eligible} right
  * before an order, so a name that is not a verified project domain or a node name never reaches the
- * CA. When: a name without a certificate, or whose certificate ends within {@code renewBefore}, is
- * due; a failure backs off exponentially from {@code backoffMin} to {@code backoffMax} (or to the
- * CA's {@code Retry-After} when it rate-limits); at most {@code ordersPerHour} orders are sent per
- * rolling hour. The previous (or the node's self-signed) certificate keeps serving meanwhile.
+ * CA. When: a name without a certificate, or whose certificate has less than {@code renewBefore} or
+ * a third of its lifetime left (whichever is shorter, so short-lived certificates renew in time
+ * too), is due; a failure backs off exponentially from {@code backoffMin} to {@code backoffMax} (or
+ * to the CA's {@code Retry-After} when it rate-limits) and the next attempt tries the next
+ * challenge type first; at most {@code ordersPerHour} orders are sent per rolling hour. The
+ * previous (or the node's self-signed) certificate keeps serving meanwhile.
  *
  * <p>Storage under {@code dir}: {@code account.key} (the ACME account key pair, sealed by the
- * caller's {@link Sealer}, mode 0600), {@code certs/<name>.pem} (the chain) and {@code
- * certs/<name>.key} (the certificate's private key, sealed, mode 0600). Backoff state is kept in
- * memory only.
+ * caller's {@link Sealer}, mode 0600), {@code certs/<name>.pem} (the chain), {@code
+ * certs/<name>.key} (the certificate's private key, sealed, mode 0600) and {@code state.json} (the
+ * account's URL at the CA, each name's failures and backoff, the orders of the last hour and the
+ * recent events), so a restart neither forgets a backoff nor exceeds the hourly order limit.
  *
  * <p>Thread-safe. {@link #runDue()} blocks on the network and is meant for one background thread;
  * the other methods never block on the network.
@@ -75,7 +79,20 @@ public final class AcmeCertificates {
       Duration backoffMax,
       int ordersPerHour,
       Duration networkTimeout,
-      Duration challengeTimeout) {}
+      Duration challengeTimeout,
+      List<String> challenges) {
+
+    /** Checks the challenge preference. */
+    public Settings {
+      challenges = List.copyOf(challenges);
+      if (challenges.isEmpty()) {
+        throw new IllegalArgumentException("no ACME challenge type given");
+      }
+      for (String c : challenges) {
+        checkChallenge(c);
+      }
+    }
+  }
 
   /** The state of one name's certificate. */
   public record CertStatus(
@@ -87,7 +104,8 @@ public final class AcmeCertificates {
       String lastError,
       Instant lastAttempt,
       Instant nextAttempt,
-      int failures) {}
+      int failures,
+      String challenge) {}
 
   /** Something that happened (issued, failed, refused), newest last. */
   public record Event(Instant at, String name, String kind, String message) {}
@@ -110,10 +128,16 @@ public final class AcmeCertificates {
   private final Map<String, Attempt> attempts = new HashMap<>();
   private final Deque<Instant> recentOrders = new ArrayDeque<>();
   private final Deque<Event> events = new ArrayDeque<>();
-  private final Set<String> requested = new LinkedHashSet<>();
+  private final Map<String, Request> requested = new LinkedHashMap<>();
+  private final Map<String, String> challengeUsed = new HashMap<>();
+  private URL account;
   private String issuing;
 
-  private record Attempt(int failures, Instant last, Instant next, String error) {}
+  /** One name's last failure(s); {@code challenge} = the type that failed last, if any. */
+  record Attempt(int failures, Instant last, Instant next, String error, String challenge) {}
+
+  /** An operator's request: a challenge type to use, and whether to renew a valid certificate. */
+  private record Request(Optional<String> challenge, boolean renew) {}
 
   /**
    * Loads the stored certificates (installing the eligible ones at once).
@@ -149,6 +173,7 @@ public final class AcmeCertificates {
                 settings.networkTimeout(),
                 settings.challengeTimeout()));
     Files.createDirectories(dir.resolve("certs"));
+    loadState();
     try (var files = Files.list(dir.resolve("certs"))) {
       for (Path p : (Iterable<Path>) files::iterator) {
         String f = p.getFileName().toString();
@@ -178,7 +203,20 @@ public final class AcmeCertificates {
    *     (recorded as a {@code refused} event; no order is ever sent)
    */
   public synchronized CertStatus request(String name) {
+    return request(name, Optional.empty(), false);
+  }
+
+  /**
+   * Asks for a certificate for {@code name} now (clears its backoff), with a challenge type to use
+   * for this order and, with {@code renew}, even while the current certificate is valid (a
+   * suspected key compromise, a changed key policy). Never contacts the CA itself.
+   *
+   * @throws IllegalArgumentException when the name is not a verified project domain or a node name,
+   *     or the challenge type is not one this node answers
+   */
+  public synchronized CertStatus request(String name, Optional<String> challenge, boolean renew) {
     String n = normalize(name);
+    challenge.ifPresent(AcmeCertificates::checkChallenge);
     if (!eligible.test(n)) {
       event(n, "refused", "not a verified project domain or a node name: no certificate ordered");
       throw new IllegalArgumentException(
@@ -186,8 +224,9 @@ public final class AcmeCertificates {
               + " is not a verified domain of a project (tau domain claim, then verify) nor one of"
               + " the node's names (jtau.acme.node-names): no certificate is ordered");
     }
-    requested.add(n);
+    requested.put(n, new Request(challenge, renew));
     attempts.remove(n);
+    saveState();
     return status(n);
   }
 
@@ -206,7 +245,7 @@ public final class AcmeCertificates {
       state = "issuing";
     } else if (!eligible.test(n)) {
       state = kc == null ? "not-eligible" : "not-eligible (certificate kept, not served)";
-    } else if (kc != null && !due(kc)) {
+    } else if (kc != null && !due(kc) && !renewRequested(n)) {
       state = "valid";
     } else if (kc != null) {
       state = a != null ? "renewal-failing" : "renewal-due";
@@ -225,7 +264,8 @@ public final class AcmeCertificates {
         a == null ? null : a.error(),
         a == null ? null : a.last(),
         a == null ? null : a.next(),
-        a == null ? 0 : a.failures());
+        a == null ? 0 : a.failures(),
+        a != null && a.challenge() != null ? a.challenge() : challengeUsed.get(n));
   }
 
   /** The state of every wanted or issued name, sorted. */
@@ -272,7 +312,7 @@ public final class AcmeCertificates {
         continue;
       }
       SniKeyManager.KeyAndChain kc = issued.get(n);
-      if (kc != null && !due(kc)) {
+      if (kc != null && !due(kc) && !renewRequested(n)) {
         continue;
       }
       Attempt a = attempts.get(n);
@@ -289,16 +329,53 @@ public final class AcmeCertificates {
     for (String s : wanted.get()) {
       out.add(s.toLowerCase(Locale.ROOT));
     }
-    out.addAll(requested);
+    out.addAll(requested.keySet());
     return out;
   }
 
+  private boolean renewRequested(String name) {
+    Request r = requested.get(name);
+    return r != null && r.renew();
+  }
+
   private boolean due(SniKeyManager.KeyAndChain kc) {
-    Instant end = kc.chain()[0].getNotAfter().toInstant();
-    return !clock.instant().isBefore(end.minus(settings.renewBefore()));
+    return !clock.instant().isBefore(renewAt(kc.chain()[0], settings.renewBefore()));
+  }
+
+  /**
+   * When a certificate is due for renewal (pure): {@code renewBefore} before its end, or when a
+   * third of its lifetime is left if that is later (a 90-day certificate renews 30 days before its
+   * end, a 6-day one 2 days before).
+   */
+  static Instant renewAt(X509Certificate leaf, Duration renewBefore) {
+    Instant start = leaf.getNotBefore().toInstant();
+    Instant end = leaf.getNotAfter().toInstant();
+    Duration third = Duration.between(start, end).dividedBy(3);
+    Duration before = third.compareTo(renewBefore) < 0 ? third : renewBefore;
+    return end.minus(before);
+  }
+
+  /**
+   * The challenge types to offer for one order (pure): the operator's requested type alone, else
+   * the preference with the type that failed last moved to the end.
+   */
+  static List<String> preference(
+      List<String> configured, Optional<String> requested, String failedLast) {
+    if (requested.isPresent()) {
+      return List.of(requested.get());
+    }
+    if (failedLast == null || !configured.contains(failedLast) || configured.size() == 1) {
+      return configured;
+    }
+    List<String> out = new ArrayList<>(configured);
+    out.remove(failedLast);
+    out.add(failedLast);
+    return out;
   }
 
   private void issueOne(String name) {
+    List<String> types;
+    Optional<URL> known;
     synchronized (this) {
       if (!eligible.test(name)) {
         event(name, "refused", "no longer a verified project domain or a node name");
@@ -319,41 +396,59 @@ public final class AcmeCertificates {
                 next,
                 "node limit of "
                     + settings.ordersPerHour()
-                    + " orders per hour reached (jtau.acme.orders-per-hour)"));
+                    + " orders per hour reached (jtau.acme.orders-per-hour)",
+                prev == null ? null : prev.challenge()));
+        saveState();
         return;
       }
       recentOrders.addLast(now);
       issuing = name;
+      Request r = requested.get(name);
+      Attempt prev = attempts.get(name);
+      types =
+          preference(
+              settings.challenges(),
+              r == null ? Optional.empty() : r.challenge(),
+              prev == null ? null : prev.challenge());
+      known = Optional.ofNullable(account);
+      saveState();
     }
     try {
       // The JDK's own EC key (not the library's provider), so the TLS server can sign with it.
       java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
       g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
       KeyPair certKey = g.generateKeyPair();
-      List<X509Certificate> chain = client.issue(name, accountKey(), certKey, challenges);
+      AcmeClient.Issued got = client.issue(name, accountKey(), known, certKey, challenges, types);
+      List<X509Certificate> chain = got.chain();
       SniKeyManager.KeyAndChain kc =
           new SniKeyManager.KeyAndChain(
               certKey.getPrivate(), chain.toArray(X509Certificate[]::new));
       store(name, kc);
       synchronized (this) {
-        issued.put(name, kc);
+        boolean renewal = issued.put(name, kc) != null;
         attempts.remove(name);
         requested.remove(name);
+        challengeUsed.put(name, got.challenge());
+        account = got.account();
         install();
         event(
             name,
-            "issued",
+            renewal ? "renewed" : "issued",
             "certificate by "
                 + chain.get(0).getIssuerX500Principal().getName()
                 + " until "
-                + chain.get(0).getNotAfter().toInstant());
+                + chain.get(0).getNotAfter().toInstant()
+                + " ("
+                + got.challenge()
+                + ")");
+        saveState();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (AcmeRateLimitedException e) {
-      failed(name, "rate limited by the CA: " + e.getMessage(), e.getRetryAfter());
+      failed(name, "rate limited by the CA: " + e.getMessage(), e.getRetryAfter(), null);
     } catch (AcmeClient.OrderFailed e) {
-      failed(name, e.getMessage(), Optional.empty());
+      failed(name, e.getMessage(), Optional.empty(), e.challenge);
     } catch (AcmeException
         | IOException
         | RuntimeException
@@ -366,7 +461,8 @@ public final class AcmeCertificates {
               + e.getClass().getSimpleName()
               + ": "
               + e.getMessage(),
-          Optional.empty());
+          Optional.empty(),
+          null);
     } finally {
       synchronized (this) {
         issuing = null;
@@ -374,7 +470,8 @@ public final class AcmeCertificates {
     }
   }
 
-  private synchronized void failed(String name, String error, Optional<Instant> retryAfter) {
+  private synchronized void failed(
+      String name, String error, Optional<Instant> retryAfter, String challenge) {
     Instant now = clock.instant();
     Attempt prev = attempts.get(name);
     int failures = prev == null ? 1 : prev.failures() + 1;
@@ -382,8 +479,9 @@ public final class AcmeCertificates {
     if (retryAfter.isPresent() && retryAfter.get().isAfter(next)) {
       next = retryAfter.get();
     }
-    attempts.put(name, new Attempt(failures, now, next, error));
+    attempts.put(name, new Attempt(failures, now, next, error, challenge));
     event(name, "failed", error + " (attempt " + failures + ", next at " + next + ")");
+    saveState();
   }
 
   /** The wait after the n-th consecutive failure: min·2^(n-1), capped at max (pure). */
@@ -477,6 +575,100 @@ public final class AcmeCertificates {
     Files.writeString(tmp, text, StandardCharsets.UTF_8);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
+
+  /** Checks a challenge type name (one this node can answer). */
+  static String checkChallenge(String type) {
+    if (!AcmeClient.TYPES.contains(type)) {
+      throw new IllegalArgumentException(
+          "unknown ACME challenge type " + type + " (expected one of " + AcmeClient.TYPES + ")");
+    }
+    return type;
+  }
+
+  /** The challenge types this node can answer, by their ACME names. */
+  public static List<String> challengeTypes() {
+    return AcmeClient.TYPES;
+  }
+
+  // State file: the account URL (for this directory), backoffs, the last hour's orders, events.
+
+  private Path stateFile() {
+    return dir.resolve("state.json");
+  }
+
+  private void loadState() throws IOException {
+    Path f = stateFile();
+    if (!Files.isRegularFile(f)) {
+      return;
+    }
+    try {
+      State st = JSON.readValue(f.toFile(), State.class);
+      if (st.directory() != null && st.directory().equals(settings.directory().toString())) {
+        account = st.account() == null ? null : URI.create(st.account()).toURL();
+      }
+      if (st.attempts() != null) {
+        attempts.putAll(st.attempts());
+      }
+      if (st.challenges() != null) {
+        challengeUsed.putAll(st.challenges());
+      }
+      if (st.orders() != null) {
+        st.orders().stream().sorted().forEach(recentOrders::addLast);
+      }
+      if (st.events() != null) {
+        st.events().forEach(events::addLast);
+      }
+    } catch (IOException | RuntimeException e) {
+      // A damaged state file costs the backoff memory, never the certificates: start afresh,
+      // keep the damaged file next to it for a person to look at.
+      Files.move(f, f.resolveSibling("state.json.damaged"), StandardCopyOption.REPLACE_EXISTING);
+      event("-", "error", "state.json did not load (kept as state.json.damaged): " + e);
+    }
+  }
+
+  private void saveState() {
+    State st =
+        new State(
+            settings.directory().toString(),
+            account == null ? null : account.toString(),
+            new TreeMap<>(attempts),
+            new TreeMap<>(challengeUsed),
+            List.copyOf(recentOrders),
+            List.copyOf(events));
+    Path f = stateFile();
+    Path tmp = f.resolveSibling("state.json.tmp");
+    try {
+      byte[] bytes = JSON.writeValueAsBytes(st);
+      try (java.nio.channels.FileChannel ch =
+          java.nio.channels.FileChannel.open(
+              tmp,
+              java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.WRITE,
+              java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+        ch.write(java.nio.ByteBuffer.wrap(bytes));
+        ch.force(true);
+      }
+      Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      event("-", "error", "cannot write state.json: " + e.getMessage());
+    }
+  }
+
+  /** What {@code state.json} holds. */
+  record State(
+      String directory,
+      String account,
+      Map<String, Attempt> attempts,
+      Map<String, String> challenges,
+      List<Instant> orders,
+      List<Event> events) {}
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+          .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(
+              com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** Lower-cases a name and checks it is a plain DNS name (no wildcard, no path characters). */
   public static String normalize(String name) {

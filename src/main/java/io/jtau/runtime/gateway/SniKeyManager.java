@@ -20,8 +20,10 @@ import javax.net.ssl.X509ExtendedKeyManager;
 /**
  * Picks the server certificate by the name the client asks for (SNI): an exact name first, then a
  * wildcard one label up ({@code *.example.com}), else the node's default certificate. Certificates
- * are replaced per owner (a project branch, or the node) in one step while the server runs.
- * Thread-safe.
+ * are replaced per owner (a project branch, or the node) in one step while the server runs. A
+ * connection that negotiated {@code acme-tls/1} (TLS-ALPN-01 validation by an ACME CA) gets the
+ * validation certificate published for exactly its server name in {@link AcmeChallenges}, and
+ * nothing else: no validation certificate for the name means no certificate at all. Thread-safe.
  */
 public final class SniKeyManager extends X509ExtendedKeyManager {
 
@@ -29,10 +31,17 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
   public record KeyAndChain(PrivateKey key, X509Certificate[] chain) {}
 
   private static final String DEFAULT = "default";
+  private static final String ACME = "acme:";
 
   private final Map<String, Map<String, KeyAndChain>> byOwner = new ConcurrentHashMap<>();
   private volatile Map<String, KeyAndChain> byName = Map.of();
   private volatile KeyAndChain fallback;
+  private volatile AcmeChallenges acme;
+
+  /** Serves TLS-ALPN-01 validation certificates from {@code challenges}. */
+  public void setAcmeChallenges(AcmeChallenges challenges) {
+    this.acme = challenges;
+  }
 
   /** Sets the certificate served when no name matches (the node's own). */
   public void setDefault(KeyAndChain kc) {
@@ -72,16 +81,21 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
 
   @Override
   public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-    return alias(keyType, engine == null ? null : engine.getHandshakeSession());
+    if (engine == null) {
+      return alias(keyType, null, null);
+    }
+    return alias(keyType, engine.getHandshakeSession(), engine.getHandshakeApplicationProtocol());
   }
 
   @Override
   public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-    SSLSession s = socket instanceof SSLSocket ssl ? ssl.getHandshakeSession() : null;
-    return alias(keyType, s);
+    if (socket instanceof SSLSocket ssl) {
+      return alias(keyType, ssl.getHandshakeSession(), ssl.getHandshakeApplicationProtocol());
+    }
+    return alias(keyType, null, null);
   }
 
-  private String alias(String keyType, SSLSession session) {
+  private String alias(String keyType, SSLSession session, String protocol) {
     String name = null;
     if (session instanceof ExtendedSSLSession ext) {
       for (SNIServerName sni : ext.getRequestedServerNames()) {
@@ -89,6 +103,11 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
           name = h.getAsciiName();
         }
       }
+    }
+    if (AcmeChallenges.ACME_TLS_1.equals(protocol)) {
+      AcmeChallenges a = acme;
+      KeyAndChain v = a == null || name == null ? null : a.tlsAlpn(name).orElse(null);
+      return v == null || !matches(v.key(), keyType) ? null : ACME + name.toLowerCase(Locale.ROOT);
     }
     KeyAndChain kc = select(name);
     if (kc == null || !matches(kc.key(), keyType)) {
@@ -116,6 +135,10 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
     }
     if (alias.equals(DEFAULT)) {
       return fallback;
+    }
+    if (alias.startsWith(ACME)) {
+      AcmeChallenges a = acme;
+      return a == null ? null : a.tlsAlpn(alias.substring(ACME.length())).orElse(null);
     }
     return alias.startsWith("sni:") ? select(alias.substring(4)) : null;
   }

@@ -86,7 +86,8 @@ class AcmeCertificatesTest {
         Duration.ofSeconds(300),
         20,
         Duration.ofSeconds(1),
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        List.of("http-01", "tls-alpn-01"));
   }
 
   @ParameterizedTest
@@ -292,7 +293,8 @@ class AcmeCertificatesTest {
             Duration.ofSeconds(1),
             1,
             Duration.ofSeconds(1),
-            Duration.ofSeconds(5));
+            Duration.ofSeconds(5),
+            List.of("http-01"));
     TestClock clock = new TestClock();
     AcmeCertificates acme =
         new AcmeCertificates(
