@@ -66,7 +66,10 @@ final class AcmeService implements AutoCloseable {
       java.util.concurrent.ThreadFactory threads)
       throws IOException {
     NodeConfig.Acme a = config.acme();
-    List<String> nodeNames = nodeNames(config);
+    List<String> nodeNames = new ArrayList<>(nodeNames(config));
+    Set<String> wildcards =
+        a.wildcardGenerated() ? Set.of(generatedWildcard(config.fqdn())) : Set.<String>of();
+    nodeNames.addAll(wildcards);
     URI directory = directory(a.directory());
     SSLContext trust = a.trustedCa().map(AcmeService::trust).orElse(null);
     if (a.ordersPerHour() < 1) {
@@ -104,8 +107,10 @@ final class AcmeService implements AutoCloseable {
           return out;
         };
     Predicate<String> eligible = n -> nodeNames.contains(n) || verified.test(n);
+    String fqdn = config.fqdn().toLowerCase(Locale.ROOT);
+    AcmeCertificates.Scope scope = new AcmeCertificates.Scope(n -> inZone(fqdn, n), wildcards);
     AcmeCertificates certs =
-        new AcmeCertificates(dir, s, clock, sealer, challenges, sni, wanted, eligible);
+        new AcmeCertificates(dir, s, clock, sealer, challenges, sni, wanted, eligible, scope);
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(threads);
     AcmeService svc = new AcmeService(certs, timer);
     int every = Math.max(1, a.checkSeconds());
@@ -142,6 +147,24 @@ final class AcmeService implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+  }
+
+  /** The node's own wildcard for its generated domains (pure): {@code *.g.<fqdn>}. */
+  static String generatedWildcard(String cloudFqdn) {
+    return "*.g." + cloudFqdn.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Whether the node's DNS is authoritative for a name (pure): the cloud FQDN or a name under it
+   * ({@code *.x} counts as {@code x}, where its DNS-01 record lives).
+   */
+  static boolean inZone(String cloudFqdn, String name) {
+    String fqdn = cloudFqdn.toLowerCase(Locale.ROOT);
+    String n = name.toLowerCase(Locale.ROOT);
+    if (n.startsWith("*.")) {
+      n = n.substring(2);
+    }
+    return n.equals(fqdn) || n.endsWith("." + fqdn);
   }
 
   /** The configured node names, each checked to be one of the node's own names. */
@@ -188,8 +211,9 @@ final class AcmeService implements AutoCloseable {
   }
 
   /**
-   * Checks {@code jtau.acme.challenges} (pure): known types, no repeats, {@code tls-alpn-01} only
-   * with HTTPS on. Absent: http-01, then tls-alpn-01 when HTTPS is on.
+   * Checks {@code jtau.acme.challenges} (pure): known types (http-01, tls-alpn-01, dns-01), no
+   * repeats, {@code tls-alpn-01} only with HTTPS on. Absent: http-01, then tls-alpn-01 when HTTPS
+   * is on.
    */
   static List<String> challenges(java.util.Optional<List<String>> configured, boolean https) {
     if (configured.isEmpty() || configured.get().stream().allMatch(String::isBlank)) {

@@ -18,21 +18,36 @@ import java.util.function.Supplier;
 /**
  * The node's authoritative DNS: the cloud zone ({@code <service>.tau.<fqdn>}, generated domains)
  * and one zone per served project domain, rebuilt from the hosts the gateway actually serves (so a
- * name resolves to this node only while a project serves it, and never points at a 404). Served
- * over UDP and TCP on {@code jtau.dns.port} (0 = a free port, -1 = off). Thread-safe.
+ * name resolves to this node only while a project serves it, and never points at a 404), plus the
+ * ACME DNS-01 TXT records ({@code _acme-challenge.<name>}) while an order validates. Served over
+ * UDP and TCP on {@code jtau.dns.port} (0 = a free port, -1 = off). Thread-safe.
  */
 public final class DnsService implements AutoCloseable {
 
   private final NodeConfig config;
   private final Supplier<Set<String>> servedHosts;
+  private final Supplier<Map<String, List<String>>> acmeTxt;
   private final Clock clock;
   private final Authority authority = new Authority();
   private final List<InetAddress> addresses;
   private DnsServer server;
 
   DnsService(NodeConfig config, Supplier<Set<String>> servedHosts, Clock clock) {
+    this(config, servedHosts, Map::of, clock);
+  }
+
+  /**
+   * @param acmeTxt the ACME DNS-01 answers to serve now (owner name → digests); only names under
+   *     the cloud FQDN are served, with a {@value #ACME_TXT_TTL} s TTL
+   */
+  DnsService(
+      NodeConfig config,
+      Supplier<Set<String>> servedHosts,
+      Supplier<Map<String, List<String>>> acmeTxt,
+      Clock clock) {
     this.config = config;
     this.servedHosts = servedHosts;
+    this.acmeTxt = acmeTxt;
     this.clock = clock;
     List<InetAddress> a = new ArrayList<>();
     for (String s : config.dns().addresses()) {
@@ -66,7 +81,10 @@ public final class DnsService implements AutoCloseable {
     }
   }
 
-  /** Recomputes every zone from what the gateway serves now. */
+  /** TTL of the ACME DNS-01 TXT records: they live only while an order validates. */
+  static final long ACME_TXT_TTL = 5;
+
+  /** Recomputes every zone from what the gateway serves now and the ACME answers published. */
   synchronized void rebuild() {
     authority.zones(
         CloudZones.build(
@@ -75,11 +93,12 @@ public final class DnsService implements AutoCloseable {
                 addresses,
                 config.dns().services(),
                 servedHosts.get(),
-                Map.of(),
+                acmeTxt.get(),
                 config.dns().caaIssuer(),
                 60,
                 60,
-                clock.millis() / 1000)));
+                clock.millis() / 1000,
+                ACME_TXT_TTL)));
   }
 
   /** The bound port, or -1 when DNS is off. */

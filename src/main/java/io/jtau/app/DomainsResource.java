@@ -131,12 +131,16 @@ public class DomainsResource {
       @jakarta.ws.rs.QueryParam("renew") boolean renew) {
     requireProject(project);
     if (challenge != null && !AcmeCertificates.challengeTypes().contains(challenge)) {
-      throw new BadRequestException(
+      throw badRequest(
           "challenge: unknown ACME challenge type "
               + challenge
               + " (expected one of "
               + AcmeCertificates.challengeTypes()
               + ")");
+    }
+    if ("dns-01".equals(challenge) && node.dnsPort() < 0) {
+      throw conflict(
+          "the node's DNS is off (jtau.dns.port=-1): a dns-01 challenge cannot be answered");
     }
     if ("tls-alpn-01".equals(challenge) && node.config().tls().port() < 0) {
       throw conflict(
@@ -171,6 +175,14 @@ public class DomainsResource {
     return view(acme, n);
   }
 
+  private static WebApplicationException badRequest(String message) {
+    return new WebApplicationException(
+        jakarta.ws.rs.core.Response.status(400)
+            .type(MediaType.TEXT_PLAIN)
+            .entity(message + "\n")
+            .build());
+  }
+
   private static WebApplicationException conflict(String message) {
     return new WebApplicationException(
         jakarta.ws.rs.core.Response.status(409)
@@ -183,7 +195,7 @@ public class DomainsResource {
     try {
       return AcmeCertificates.normalize(fqdn);
     } catch (IllegalArgumentException e) {
-      throw new BadRequestException(e.getMessage());
+      throw badRequest("fqdn: " + e.getMessage());
     }
   }
 

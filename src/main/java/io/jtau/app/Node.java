@@ -298,7 +298,9 @@ public class Node {
                 Duration.ofDays(config.domains().claimTtlDays())));
     authority = new DomainAuthority(config.fqdn(), generatedSuffix(), claims::isVerified);
     gateway = new Gateway(authority, bundles, this::routesChanged);
-    dns = new DnsService(config, () -> gateway.hosts(), clock);
+    dns = new DnsService(config, () -> gateway.hosts(), acmeChallenges::dns01Records, clock);
+    // A DNS-01 answer is in the zone before the CA is told to look, and gone when the order ends.
+    acmeChallenges.onDns01Change(dns::rebuild);
     dnsWorkers = Executors.newCachedThreadPool(named("dns"));
     dnsPort = dns.start(dnsWorkers);
     sni = new SniKeyManager();
@@ -831,7 +833,7 @@ public class Node {
   /**
    * The domains projects declare with {@code certificate.type: auto} (the default) and hold a
    * verified claim on: the project names ACME keeps certificates for. Generated domains are left
-   * out (they need a wildcard, which HTTP-01 cannot prove).
+   * out: they share the node's one wildcard ({@code jtau.acme.wildcard-generated}, DNS-01).
    */
   java.util.Set<String> acmeProjectNames() {
     java.util.Set<String> out = new java.util.TreeSet<>();

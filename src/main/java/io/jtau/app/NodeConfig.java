@@ -261,11 +261,20 @@ public interface NodeConfig {
 
     /**
      * Challenge types to answer, most wanted first: {@code http-01} (the gateway's plain HTTP port,
-     * 80 in production) and {@code tls-alpn-01} (the HTTPS port, 443). The first one the CA offers
-     * is used; after a failed challenge the next attempt starts with the next type. Default:
-     * http-01, then tls-alpn-01 when HTTPS is on.
+     * 80 in production), {@code tls-alpn-01} (the HTTPS port, 443) and {@code dns-01} (a TXT record
+     * in the node's own DNS; only for the cloud FQDN and names under it, skipped for any other
+     * name). The first one the CA offers is used; after a failed challenge the next attempt starts
+     * with the next type. Default: http-01, then tls-alpn-01 when HTTPS is on.
      */
     Optional<List<String>> challenges();
+
+    /**
+     * Keep one wildcard certificate for the generated domains ({@code *.g.<fqdn>}), proven with
+     * dns-01 through the node's own DNS whatever {@code challenges} says (ACME allows nothing else
+     * for a wildcard). Needs the node's DNS to be the one the CA asks for {@code <fqdn>}.
+     */
+    @WithDefault("false")
+    boolean wildcardGenerated();
 
     /**
      * Renew a certificate this many days before it expires (or when a third of its lifetime is

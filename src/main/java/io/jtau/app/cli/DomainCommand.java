@@ -203,9 +203,10 @@ public class DomainCommand implements Runnable {
         names = "--challenge",
         paramLabel = "TYPE",
         description =
-            "Order now with this challenge type only: http-01 (port 80 of the gateway) or"
-                + " tls-alpn-01 (the HTTPS port); implies --request. Without it the node's"
-                + " preference applies (jtau.acme.challenges).")
+            "Order now with this challenge type only: http-01 (port 80 of the gateway),"
+                + " tls-alpn-01 (the HTTPS port) or dns-01 (a TXT record in the node's own DNS;"
+                + " only for names under the cloud FQDN, refused for any other); implies"
+                + " --request. Without it the node's preference applies (jtau.acme.challenges).")
     String challenge;
 
     @Option(

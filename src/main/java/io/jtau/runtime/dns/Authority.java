@@ -9,6 +9,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -17,9 +18,17 @@ import org.xbill.DNS.Type;
  * queries with one question of class IN; zone transfers (AXFR, IXFR) are REFUSED; a name outside
  * every zone is REFUSED (we are not a resolver); a missing name is NXDOMAIN and an existing name
  * without the type is NODATA, both with the zone's SOA in the authority section so resolvers cache
- * the negative answer for the SOA minimum (RFC 2308). Thread-safe: zones are swapped atomically.
+ * the negative answer for the SOA minimum (RFC 2308), except under an {@code _acme-challenge}
+ * label, whose negative answers carry a SOA capped at {@value #ACME_NEGATIVE_TTL} seconds (TTL and
+ * minimum) so a CA's resolver that asked before a DNS-01 answer was published asks again within
+ * seconds. Thread-safe: zones are swapped atomically.
  */
 public final class Authority {
+
+  /** Seconds a negative answer for an {@code _acme-challenge} name may be cached. */
+  public static final long ACME_NEGATIVE_TTL = 5;
+
+  private static final String ACME_LABEL = "_acme-challenge";
 
   private volatile List<Zone> zones = List.of();
 
@@ -42,6 +51,35 @@ public final class Authority {
       }
     }
     return best;
+  }
+
+  /**
+   * The SOA sent with a negative answer (pure): the zone's, or for a name under an {@code
+   * _acme-challenge} label one whose TTL and minimum are at most {@value #ACME_NEGATIVE_TTL} s.
+   */
+  static SOARecord negativeSoa(Zone zone, Name name) {
+    SOARecord soa = zone.soa();
+    boolean acme = false;
+    for (int i = 0; i < name.labels() - zone.origin().labels(); i++) {
+      if (ACME_LABEL.equalsIgnoreCase(name.getLabelString(i))) {
+        acme = true;
+        break;
+      }
+    }
+    if (!acme) {
+      return soa;
+    }
+    return new SOARecord(
+        soa.getName(),
+        soa.getDClass(),
+        Math.min(soa.getTTL(), ACME_NEGATIVE_TTL),
+        soa.getHost(),
+        soa.getAdmin(),
+        soa.getSerial(),
+        soa.getRefresh(),
+        soa.getRetry(),
+        soa.getExpire(),
+        Math.min(soa.getMinimum(), ACME_NEGATIVE_TTL));
   }
 
   /** The answer to a parsed query. */
@@ -82,12 +120,12 @@ public final class Authority {
     h.setFlag(Flags.AA);
     if (!zone.exists(name)) {
       h.setRcode(Rcode.NXDOMAIN);
-      resp.addRecord(zone.soa(), Section.AUTHORITY);
+      resp.addRecord(negativeSoa(zone, name), Section.AUTHORITY);
       return resp;
     }
     List<Record> answers = zone.records(name, type);
     if (answers.isEmpty()) {
-      resp.addRecord(zone.soa(), Section.AUTHORITY);
+      resp.addRecord(negativeSoa(zone, name), Section.AUTHORITY);
       return resp;
     }
     for (Record r : answers) {

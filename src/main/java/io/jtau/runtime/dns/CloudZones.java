@@ -25,7 +25,8 @@ import org.xbill.DNS.TextParseException;
  *   <li>The cloud zone {@code <fqdn>}: SOA and NS ({@code ns.tau.<fqdn>}), a CAA record naming the
  *       allowed certificate issuer, {@code <service>.tau.<fqdn>} → the addresses of nodes running
  *       the service, each served generated domain {@code <label>.g.<fqdn>} → gateway addresses, and
- *       TXT records given by the caller.
+ *       TXT records given by the caller (names under the FQDN only, with their own {@code txtTtl}:
+ *       the ACME DNS-01 answers are short-lived).
  *   <li>One zone per served project domain outside the cloud FQDN, holding only its apex → gateway
  *       addresses (for names delegated to this cloud).
  * </ul>
@@ -44,7 +45,33 @@ public final class CloudZones {
       String caaIssuer,
       long ttl,
       long negativeTtl,
-      long serial) {}
+      long serial,
+      long txtTtl) {
+
+    /** A view whose TXT records take the zone's {@code ttl}. */
+    public View(
+        String fqdn,
+        List<InetAddress> nodeAddresses,
+        List<String> services,
+        Collection<String> servedHosts,
+        Map<String, List<String>> txt,
+        String caaIssuer,
+        long ttl,
+        long negativeTtl,
+        long serial) {
+      this(
+          fqdn,
+          nodeAddresses,
+          services,
+          servedHosts,
+          txt,
+          caaIssuer,
+          ttl,
+          negativeTtl,
+          serial,
+          ttl);
+    }
+  }
 
   private CloudZones() {}
 

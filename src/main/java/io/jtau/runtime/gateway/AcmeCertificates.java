@@ -48,11 +48,19 @@ import org.shredzone.acme4j.util.KeyPairUtils;
  * challenge type first; at most {@code ordersPerHour} orders are sent per rolling hour. The
  * previous (or the node's self-signed) certificate keeps serving meanwhile.
  *
+ * <p>Challenges: the configured preference, except that DNS-01 is possible only for names in the
+ * node's own DNS zone ({@link Scope#ownZone}): for any other name it is skipped (a {@code skipped}
+ * event says why) and never fails the order; an operator asking for DNS-01 on such a name is
+ * refused. The node's own wildcards ({@link Scope#wildcards}, e.g. {@code *.g.<fqdn>}) are ordered
+ * with DNS-01 only, the one challenge ACME allows for a wildcard; no other wildcard is ever
+ * accepted ({@link #normalize}).
+ *
  * <p>Storage under {@code dir}: {@code account.key} (the ACME account key pair, sealed by the
- * caller's {@link Sealer}, mode 0600), {@code certs/<name>.pem} (the chain), {@code
- * certs/<name>.key} (the certificate's private key, sealed, mode 0600) and {@code state.json} (the
- * account's URL at the CA, each name's failures and backoff, the orders of the last hour and the
- * recent events), so a restart neither forgets a backoff nor exceeds the hourly order limit.
+ * caller's {@link Sealer}, mode 0600), {@code certs/<name>.pem} (the chain; a wildcard {@code *.x}
+ * is stored as {@code _wildcard.x}), {@code certs/<name>.key} (the certificate's private key,
+ * sealed, mode 0600) and {@code state.json} (the account's URL at the CA, each name's failures and
+ * backoff, the orders of the last hour and the recent events), so a restart neither forgets a
+ * backoff nor exceeds the hourly order limit.
  *
  * <p>Thread-safe. {@link #runDue()} blocks on the network and is meant for one background thread;
  * the other methods never block on the network.
@@ -94,6 +102,26 @@ public final class AcmeCertificates {
     }
   }
 
+  /**
+   * What the node itself answers for: {@code ownZone} tells whether a name lies in the zone the
+   * node's authoritative DNS serves (so a DNS-01 TXT record can be published for it), {@code
+   * wildcards} are the node's own wildcard names (lower case, {@code *.x}) that may be ordered.
+   */
+  public record Scope(Predicate<String> ownZone, Set<String> wildcards) {
+    /** Copies the wildcards. */
+    public Scope {
+      wildcards = Set.copyOf(wildcards);
+    }
+
+    /** No own zone and no wildcard: DNS-01 is never used. */
+    public static Scope none() {
+      return new Scope(n -> false, Set.of());
+    }
+  }
+
+  /** The challenge types of one order and, when one was left out, why (pure result). */
+  record Plan(List<String> types, String skipped) {}
+
   /** The state of one name's certificate. */
   public record CertStatus(
       String name,
@@ -112,6 +140,8 @@ public final class AcmeCertificates {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
   private static final String OWNER = "acme";
+  private static final String DNS_01 = "dns-01";
+  private static final String WILDCARD_FILE = "_wildcard.";
   private static final int EVENTS = 200;
 
   private final Path dir;
@@ -122,6 +152,7 @@ public final class AcmeCertificates {
   private final SniKeyManager sni;
   private final Supplier<Set<String>> wanted;
   private final Predicate<String> eligible;
+  private final Scope scope;
   private final AcmeClient client;
 
   private final Map<String, SniKeyManager.KeyAndChain> issued = new HashMap<>();
@@ -130,6 +161,7 @@ public final class AcmeCertificates {
   private final Deque<Event> events = new ArrayDeque<>();
   private final Map<String, Request> requested = new LinkedHashMap<>();
   private final Map<String, String> challengeUsed = new HashMap<>();
+  private final Set<String> skipNoted = new java.util.HashSet<>();
   private URL account;
   private String issuing;
 
@@ -155,6 +187,28 @@ public final class AcmeCertificates {
       Supplier<Set<String>> wanted,
       Predicate<String> eligible)
       throws IOException {
+    this(dir, settings, clock, sealer, challenges, sni, wanted, eligible, Scope.none());
+  }
+
+  /**
+   * Loads the stored certificates (installing the eligible ones at once).
+   *
+   * @param wanted the names that should have a certificate now (may hold the scope's wildcards)
+   * @param eligible whether a name may be ordered now (verified project domain or node name)
+   * @param scope the node's own DNS zone (for DNS-01) and its own wildcard names
+   */
+  public AcmeCertificates(
+      Path dir,
+      Settings settings,
+      Clock clock,
+      Sealer sealer,
+      AcmeChallenges challenges,
+      SniKeyManager sni,
+      Supplier<Set<String>> wanted,
+      Predicate<String> eligible,
+      Scope scope)
+      throws IOException {
+    this.scope = scope;
     this.dir = dir;
     this.settings = settings;
     this.clock = clock;
@@ -178,7 +232,7 @@ public final class AcmeCertificates {
       for (Path p : (Iterable<Path>) files::iterator) {
         String f = p.getFileName().toString();
         if (f.endsWith(".pem")) {
-          String name = f.substring(0, f.length() - 4);
+          String name = nameOfFile(f.substring(0, f.length() - 4));
           try {
             issued.put(name, load(name));
           } catch (IOException | RuntimeException | java.security.GeneralSecurityException e) {
@@ -215,8 +269,15 @@ public final class AcmeCertificates {
    *     or the challenge type is not one this node answers
    */
   public synchronized CertStatus request(String name, Optional<String> challenge, boolean renew) {
-    String n = normalize(name);
+    String n = key(name);
     challenge.ifPresent(AcmeCertificates::checkChallenge);
+    if (challenge.isPresent()) {
+      String why = refusal(n, challenge.get(), scope.ownZone().test(n));
+      if (why != null) {
+        event(n, "refused", why);
+        throw new IllegalArgumentException(why);
+      }
+    }
     if (!eligible.test(n)) {
       event(n, "refused", "not a verified project domain or a node name: no certificate ordered");
       throw new IllegalArgumentException(
@@ -232,12 +293,34 @@ public final class AcmeCertificates {
 
   /** Records that a request for {@code name} was refused by the caller (no order is sent). */
   public synchronized void refused(String name, String why) {
-    event(normalize(name), "refused", why);
+    event(key(name), "refused", why);
+  }
+
+  /**
+   * Why an operator's request for {@code challenge} on {@code name} cannot be answered (pure), or
+   * null when it can: DNS-01 needs the name in the node's own DNS zone, a wildcard needs DNS-01.
+   */
+  static String refusal(String name, String challenge, boolean inOwnZone) {
+    if (DNS_01.equals(challenge) && !inOwnZone) {
+      return "dns-01 cannot prove "
+          + name
+          + ": the node's DNS is not authoritative for it (only the cloud FQDN and names under"
+          + " it); use http-01 or tls-alpn-01. No certificate is ordered";
+    }
+    if (name.startsWith("*.") && !DNS_01.equals(challenge)) {
+      return "a wildcard (" + name + ") can only be proven with dns-01, not " + challenge;
+    }
+    return null;
+  }
+
+  /** Whether DNS-01 can prove this name (it lies in the node's own DNS zone). */
+  public boolean dns01Possible(String name) {
+    return scope.ownZone().test(key(name));
   }
 
   /** The state of one name. */
   public synchronized CertStatus status(String name) {
-    String n = normalize(name);
+    String n = key(name);
     SniKeyManager.KeyAndChain kc = issued.get(n);
     Attempt a = attempts.get(n);
     String state;
@@ -285,7 +368,7 @@ public final class AcmeCertificates {
 
   /** The certificate issued for a name, if any (served only while the name is eligible). */
   public synchronized Optional<SniKeyManager.KeyAndChain> certificate(String name) {
-    return Optional.ofNullable(issued.get(normalize(name)));
+    return Optional.ofNullable(issued.get(key(name)));
   }
 
   /**
@@ -373,6 +456,41 @@ public final class AcmeCertificates {
     return out;
   }
 
+  /**
+   * The challenge types of one order (pure): {@link #preference}, then DNS-01 left out when the
+   * name is not in the node's own zone (with the reason); a wildcard gets DNS-01 alone, whatever
+   * the preference says, since ACME allows nothing else for it.
+   */
+  static Plan plan(
+      String name,
+      List<String> configured,
+      Optional<String> requested,
+      String failedLast,
+      boolean inOwnZone) {
+    if (name.startsWith("*.")) {
+      return inOwnZone
+          ? new Plan(List.of(DNS_01), null)
+          : new Plan(
+              List.of(),
+              "a wildcard needs dns-01 and the node's DNS is not authoritative for " + name);
+    }
+    List<String> types = preference(configured, requested, failedLast);
+    if (inOwnZone || !types.contains(DNS_01)) {
+      return new Plan(types, null);
+    }
+    List<String> out = new ArrayList<>(types);
+    out.remove(DNS_01);
+    String why =
+        "dns-01 skipped for "
+            + name
+            + ": the node's DNS is not authoritative for it (only the cloud FQDN and names under"
+            + " it)";
+    if (out.isEmpty()) {
+      why += "; no other challenge type is configured (jtau.acme.challenges)";
+    }
+    return new Plan(out, why);
+  }
+
   private void issueOne(String name) {
     List<String> types;
     Optional<URL> known;
@@ -381,6 +499,25 @@ public final class AcmeCertificates {
         event(name, "refused", "no longer a verified project domain or a node name");
         return;
       }
+      Request r0 = requested.get(name);
+      Attempt prev0 = attempts.get(name);
+      Plan plan =
+          plan(
+              name,
+              settings.challenges(),
+              r0 == null ? Optional.empty() : r0.challenge(),
+              prev0 == null ? null : prev0.challenge(),
+              scope.ownZone().test(name));
+      if (plan.types().isEmpty()) {
+        // Nothing this node can answer for the name: recorded as a failure (backed off), no order.
+        failed(name, plan.skipped(), Optional.empty(), null);
+        return;
+      }
+      if (plan.skipped() != null && skipNoted.add(name)) {
+        // Said once per name and run of the node, not at every renewal check.
+        event(name, "skipped", plan.skipped());
+      }
+      types = plan.types();
       Instant now = clock.instant();
       while (!recentOrders.isEmpty() && recentOrders.peekFirst().isBefore(now.minusSeconds(3600))) {
         recentOrders.removeFirst();
@@ -403,13 +540,6 @@ public final class AcmeCertificates {
       }
       recentOrders.addLast(now);
       issuing = name;
-      Request r = requested.get(name);
-      Attempt prev = attempts.get(name);
-      types =
-          preference(
-              settings.challenges(),
-              r == null ? Optional.empty() : r.challenge(),
-              prev == null ? null : prev.challenge());
       known = Optional.ofNullable(account);
       saveState();
     }
@@ -545,8 +675,9 @@ public final class AcmeCertificates {
       throw new IOException("cannot encode the certificate of " + name, e);
     }
     String keyPem = Pem.encode("PRIVATE KEY", kc.key().getEncoded());
-    writePrivate(dir.resolve("certs").resolve(name + ".key"), sealer.seal(keyPem, context(name)));
-    Path pem = dir.resolve("certs").resolve(name + ".pem");
+    String file = fileName(name);
+    writePrivate(dir.resolve("certs").resolve(file + ".key"), sealer.seal(keyPem, context(name)));
+    Path pem = dir.resolve("certs").resolve(file + ".pem");
     Path tmp = pem.resolveSibling(pem.getFileName() + ".tmp");
     Files.writeString(tmp, chain.toString(), StandardCharsets.UTF_8);
     Files.move(tmp, pem, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -554,9 +685,33 @@ public final class AcmeCertificates {
 
   private SniKeyManager.KeyAndChain load(String name)
       throws IOException, java.security.GeneralSecurityException {
-    String chain = Files.readString(dir.resolve("certs").resolve(name + ".pem"));
-    String sealed = Files.readString(dir.resolve("certs").resolve(name + ".key")).strip();
+    String file = fileName(name);
+    String chain = Files.readString(dir.resolve("certs").resolve(file + ".pem"));
+    String sealed = Files.readString(dir.resolve("certs").resolve(file + ".key")).strip();
     return Pem.read(chain, sealer.open(sealed, context(name)));
+  }
+
+  /**
+   * The file name (without extension) a certificate is stored under (pure): the name itself, or
+   * {@code _wildcard.x} for {@code *.x} (no {@code *} in file names). No DNS name starts with
+   * {@code _wildcard.} ({@link #normalize} refuses underscores), so the two never collide.
+   */
+  static String fileName(String name) {
+    return name.startsWith("*.") ? WILDCARD_FILE + name.substring(2) : name;
+  }
+
+  /** The name a stored file holds (pure): the inverse of {@link #fileName}. */
+  static String nameOfFile(String file) {
+    return file.startsWith(WILDCARD_FILE) ? "*." + file.substring(WILDCARD_FILE.length()) : file;
+  }
+
+  /** A name this manager keeps: one of the node's own wildcards, else a normalized DNS name. */
+  private String key(String name) {
+    String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+    if (n.endsWith(".")) {
+      n = n.substring(0, n.length() - 1);
+    }
+    return scope.wildcards().contains(n) ? n : normalize(name);
   }
 
   private static String context(String name) {
@@ -670,11 +825,22 @@ public final class AcmeCertificates {
           .disable(
               com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  /** Lower-cases a name and checks it is a plain DNS name (no wildcard, no path characters). */
+  /**
+   * Lower-cases a name and checks it is a plain DNS name (no wildcard, no path characters). Every
+   * name from a user (API, CLI, project domains, node names) goes through here: only the node's own
+   * wildcard ({@code jtau.acme.wildcard-generated}) is ever ordered.
+   */
   public static String normalize(String name) {
     String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
     if (n.endsWith(".")) {
       n = n.substring(0, n.length() - 1);
+    }
+    if (n.startsWith("*")) {
+      throw new IllegalArgumentException(
+          "not a DNS name: "
+              + name
+              + " (wildcard certificates are ordered only for the node's generated domains,"
+              + " jtau.acme.wildcard-generated)");
     }
     if (!NAME.matcher(n).matches() || n.contains("..") || !n.contains(".")) {
       throw new IllegalArgumentException("not a DNS name: " + name);

@@ -15,6 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>TLS-ALPN-01 (RFC 8737): host → the validation certificate. The HTTPS server negotiates the
  *       {@code acme-tls/1} protocol only while one is published, and presents it only to a client
  *       that asked for that protocol and named that host (SNI).
+ *   <li>DNS-01 (RFC 8555 §8.4): TXT owner name ({@code _acme-challenge.<name>}) → the digests to
+ *       answer. The node's authoritative DNS serves them (only for names in its own zone); the
+ *       listener set with {@link #onDns01Change} runs, synchronously, after every change, so the
+ *       record is in the zone before the CA is told to look.
  * </ul>
  *
  * Thread-safe; entries live only while an order is in progress.
@@ -26,6 +30,56 @@ public final class AcmeChallenges {
 
   private final Map<String, String> answers = new ConcurrentHashMap<>();
   private final Map<String, SniKeyManager.KeyAndChain> tlsAlpn = new ConcurrentHashMap<>();
+  private final Map<String, java.util.List<String>> dns01 = new java.util.TreeMap<>();
+  private volatile Runnable dns01Changed = () -> {};
+
+  /**
+   * Sets what runs after each DNS-01 publication or withdrawal (the node rebuilds its zone). It
+   * runs on the thread that changed the record and must not block for long.
+   */
+  public void onDns01Change(Runnable listener) {
+    this.dns01Changed = listener == null ? () -> {} : listener;
+  }
+
+  /**
+   * Publishes a DNS-01 answer: a TXT record {@code digest} at {@code rrName} (trailing dot
+   * optional). Several digests may share a name (a name and its wildcard in one order).
+   */
+  public void putDns01(String rrName, String digest) {
+    String n = dnsKey(rrName);
+    synchronized (dns01) {
+      java.util.List<String> values = dns01.computeIfAbsent(n, k -> new java.util.ArrayList<>());
+      if (!values.contains(digest)) {
+        values.add(digest);
+      }
+    }
+    dns01Changed.run();
+  }
+
+  /** Withdraws a DNS-01 answer (idempotent). */
+  public void removeDns01(String rrName, String digest) {
+    String n = dnsKey(rrName);
+    boolean changed;
+    synchronized (dns01) {
+      java.util.List<String> values = dns01.get(n);
+      changed = values != null && values.remove(digest);
+      if (values != null && values.isEmpty()) {
+        dns01.remove(n);
+      }
+    }
+    if (changed) {
+      dns01Changed.run();
+    }
+  }
+
+  /** The DNS-01 TXT records to serve now: owner name (no trailing dot) → digests. */
+  public Map<String, java.util.List<String>> dns01Records() {
+    synchronized (dns01) {
+      Map<String, java.util.List<String>> out = new java.util.TreeMap<>();
+      dns01.forEach((k, v) -> out.put(k, java.util.List.copyOf(v)));
+      return out;
+    }
+  }
 
   /** Publishes a challenge answer for {@code host}. */
   public void put(String host, String token, String keyAuthorization) {
@@ -69,7 +123,16 @@ public final class AcmeChallenges {
 
   /** How many challenges are published (for status pages and tests). */
   public int size() {
-    return answers.size() + tlsAlpn.size();
+    int dns;
+    synchronized (dns01) {
+      dns = dns01.values().stream().mapToInt(java.util.List::size).sum();
+    }
+    return answers.size() + tlsAlpn.size() + dns;
+  }
+
+  private static String dnsKey(String rrName) {
+    String n = rrName.trim().toLowerCase(Locale.ROOT);
+    return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
   }
 
   private static String key(String host, String token) {

@@ -20,6 +20,7 @@ import org.shredzone.acme4j.Problem;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
+import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.shredzone.acme4j.connector.HttpConnector;
@@ -32,9 +33,11 @@ import org.shredzone.acme4j.provider.AbstractAcmeProvider;
  * One ACME (RFC 8555) conversation per certificate, over the acme4j client: the account (the one
  * known from an earlier order, else created or found by its key), an order for one name, one
  * challenge per authorization published in {@link AcmeChallenges} for exactly that name (the first
- * type of the preference the CA offers: HTTP-01, or TLS-ALPN-01 per RFC 8737), finalize with a CSR
- * for the certificate key, download the chain. Bad nonces are retried by the client library.
- * Blocking (network); thread-safe (no shared mutable state besides the order counter).
+ * type of the preference the CA offers: HTTP-01, TLS-ALPN-01 per RFC 8737, or DNS-01 as a TXT
+ * record the node's own DNS serves; a wildcard name is proven by DNS-01 on its parent, the only
+ * challenge ACME allows for wildcards), withdrawn when the order ends, finalize with a CSR for the
+ * certificate key, download the chain. Bad nonces are retried by the client library. Blocking
+ * (network); thread-safe (no shared mutable state besides the order counter).
  */
 final class AcmeClient {
 
@@ -65,7 +68,8 @@ final class AcmeClient {
   record Issued(List<X509Certificate> chain, String challenge, URL account) {}
 
   /** The challenge types this client can answer, by their ACME names. */
-  static final List<String> TYPES = List.of(Http01Challenge.TYPE, TlsAlpn01Challenge.TYPE);
+  static final List<String> TYPES =
+      List.of(Http01Challenge.TYPE, TlsAlpn01Challenge.TYPE, Dns01Challenge.TYPE);
 
   /** Problem types meaning the CA does not (or no longer) accept the stored account URL. */
   private static final java.util.Set<String> FORGOTTEN =
@@ -144,6 +148,12 @@ final class AcmeClient {
         } else if (ch instanceof TlsAlpn01Challenge t) {
           challenges.putTlsAlpn(host, validationCertificate(t, auth.getIdentifier()));
           withdraw.add(() -> challenges.removeTlsAlpn(host));
+        } else if (ch instanceof Dns01Challenge d) {
+          // The authorization of "*.x" names "x": the TXT record lives at _acme-challenge.x.
+          String rr = Dns01Challenge.toRRName(auth.getIdentifier());
+          String digest = d.getDigest();
+          challenges.putDns01(rr, digest);
+          withdraw.add(() -> challenges.removeDns01(rr, digest));
         }
         ch.trigger();
         Status s = ch.waitForCompletion(settings.challengeTimeout());
@@ -199,6 +209,7 @@ final class AcmeClient {
             case Http01Challenge.TYPE -> auth.findChallenge(Http01Challenge.class).map(x -> x);
             case TlsAlpn01Challenge.TYPE ->
                 auth.findChallenge(TlsAlpn01Challenge.class).map(x -> x);
+            case Dns01Challenge.TYPE -> auth.findChallenge(Dns01Challenge.class).map(x -> x);
             default -> Optional.empty();
           };
       if (c.isPresent()) {
