@@ -109,7 +109,7 @@ public final class CloudZones {
         Name n = Name.fromString(dot(t.getKey()));
         if (n.subdomain(origin)) {
           for (String value : t.getValue()) {
-            cloud.add(new TXTRecord(n, DClass.IN, v.ttl(), value));
+            cloud.add(new TXTRecord(n, DClass.IN, v.txtTtl(), value));
           }
         }
       }
