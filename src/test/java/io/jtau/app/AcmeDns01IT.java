@@ -1,0 +1,376 @@
+package io.jtau.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jtau.dream.Dream;
+import io.jtau.runtime.gateway.Pem;
+import io.jtau.runtime.gateway.SelfSigned;
+import io.jtau.runtime.gateway.SniKeyManager;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+
+/**
+ * DNS-01 end to end against the real {@code pebble} test CA: with {@code
+ * jtau.acme.wildcard-generated} the node wants one certificate for {@code *.g.<fqdn>} (pebble
+ * offers only dns-01 for a wildcard) and, with {@code dns-01} first in {@code
+ * jtau.acme.challenges}, one for a node name under {@code tau.<fqdn>}. Pebble resolves {@code
+ * _acme-challenge.<name>} TXT through the node's own DNS ({@code -dnsserver}); the node publishes
+ * the digest there while the order validates and withdraws it after. While the CA is still down the
+ * generated hosts keep the node's self-signed certificate; once issued, an HTTPS handshake with SNI
+ * {@code <something>.g.<fqdn>} gets the wildcard chain, verified against pebble's root with host
+ * name checking. Skips when {@code pebble} is not installed ({@code apt-get install pebble}).
+ */
+@QuarkusTest
+@TestProfile(AcmeDns01IT.Profile.class)
+class AcmeDns01IT {
+
+  static final String NODE_NAME = "api.tau.dream.localhost";
+  static final String WILDCARD = "*.g.dream.localhost";
+
+  /** Ports and pebble's HTTPS key, made once before the node boots. */
+  static final class Env {
+    static final Env INSTANCE = new Env();
+    final int acmePort = freePort();
+    final int mgmtPort = freePort();
+    final Path dir;
+    final Path cert;
+    final Path key;
+    Process pebble;
+
+    private Env() {
+      try {
+        dir = Files.createTempDirectory("jtau-acme-dns01-it");
+        SniKeyManager.KeyAndChain kc =
+            SelfSigned.loadOrCreate(
+                dir.resolve("tls"), List.of("localhost"), List.of("127.0.0.1"), new SecureRandom());
+        cert = dir.resolve("pebble-wfe.pem");
+        key = dir.resolve("pebble-wfe.key");
+        Files.writeString(cert, Pem.encode("CERTIFICATE", kc.chain()[0].getEncoded()));
+        Files.writeString(key, Pem.encode("PRIVATE KEY", kc.key().getEncoded()));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    static int freePort() {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** ACME on with dns-01 first, the generated wildcard wanted, quick retries. */
+  public static class Profile implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      Env e = Env.INSTANCE;
+      return Map.ofEntries(
+          Map.entry("jtau.data-dir", "target/acme-dns01-it-node-data"),
+          Map.entry("jtau.acme.enabled", "true"),
+          Map.entry("jtau.acme.directory", "https://127.0.0.1:" + e.acmePort + "/dir"),
+          Map.entry("jtau.acme.trusted-ca", e.cert.toString()),
+          Map.entry("jtau.acme.agree-terms", "true"),
+          Map.entry("jtau.acme.check-seconds", "1"),
+          Map.entry("jtau.acme.backoff-min-seconds", "1"),
+          Map.entry("jtau.acme.backoff-max-seconds", "2"),
+          Map.entry("jtau.acme.network-timeout-seconds", "5"),
+          Map.entry("jtau.acme.challenge-timeout-seconds", "60"),
+          Map.entry("jtau.acme.challenges", "dns-01,http-01"),
+          Map.entry("jtau.acme.node-names", NODE_NAME),
+          Map.entry("jtau.acme.wildcard-generated", "true"));
+    }
+  }
+
+  @Inject Node node;
+  @Inject Dream dream;
+  @Inject HttpPort port;
+  @Inject TlsServer tls;
+
+  @AfterAll
+  static void stopPebble() throws Exception {
+    Env e = Env.INSTANCE;
+    if (e.pebble != null) {
+      e.pebble.destroy();
+      e.pebble.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    Node.wipe(e.dir);
+  }
+
+  @Test
+  void issuesTheGeneratedWildcardAndANodeNameOverDns01() throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/pebble")),
+        "pebble (the ACME test CA) is not installed: apt-get install pebble");
+    await().atMost(Duration.ofSeconds(120)).until(dream::ready);
+    var acme = node.acme().orElseThrow();
+    String fqdn = node.config().fqdn();
+    assertThat(WILDCARD).isEqualTo("*." + node.generatedSuffix());
+    String generated =
+        node.gateway().hosts().stream()
+            .filter(h -> h.endsWith("." + node.generatedSuffix()))
+            .sorted()
+            .findFirst()
+            .orElse("anything." + node.generatedSuffix());
+
+    // 1. The CA is down: the wildcard fails and backs off; the generated hosts keep the node's
+    // self-signed certificate (no handshake failure meanwhile).
+    await().atMost(Duration.ofSeconds(60)).until(() -> acme.status(WILDCARD).failures() >= 1);
+    assertThat(acme.status(WILDCARD).lastError()).contains("ACME server https://127.0.0.1:");
+    assertThat(handshake(generated, null).subject()).isEqualTo("CN=" + fqdn);
+
+    // 2. Pebble comes up, resolving through the node's DNS. Each publication is checked at the
+    // moment it happens: the node's DNS already answers the digest (TTL 5 s) before the CA is
+    // told to look.
+    Map<String, String> seen = new ConcurrentHashMap<>();
+    List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+    node.acmeChallenges()
+        .onDns01Change(
+            () -> {
+              node.dns().rebuild();
+              node.acmeChallenges()
+                  .dns01Records()
+                  .forEach(
+                      (rr, digests) -> {
+                        try {
+                          List<String> served = new java.util.ArrayList<>();
+                          for (Record r : txt(rr).getSection(Section.ANSWER)) {
+                            TXTRecord t = (TXTRecord) r;
+                            served.addAll(t.getStrings());
+                            seen.put(rr, "ttl " + t.getTTL());
+                          }
+                          if (!served.containsAll(digests)) {
+                            problems.add(rr + " served " + served + ", published " + digests);
+                          }
+                        } catch (Exception e) {
+                          problems.add(rr + ": " + e);
+                        }
+                      });
+            });
+    startPebble();
+    long t0 = System.nanoTime();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(
+              () ->
+                  "valid".equals(acme.status(WILDCARD).state())
+                      && "valid".equals(acme.status(NODE_NAME).state()));
+    } finally {
+      node.acmeChallenges().onDns01Change(node.dns()::rebuild);
+    }
+    System.out.printf(
+        "ACME dns-01: %s and %s issued by pebble in %d ms after it came up%n",
+        WILDCARD, NODE_NAME, (System.nanoTime() - t0) / 1_000_000);
+    assertThat(acme.status(WILDCARD).challenge()).isEqualTo("dns-01");
+    assertThat(acme.status(NODE_NAME).challenge()).isEqualTo("dns-01");
+    assertThat(acme.status(WILDCARD).issuer()).contains("Pebble");
+    System.out.printf("ACME dns-01: TXT answers seen while validating: %s%n", seen);
+    assertThat(problems).isEmpty();
+    assertThat(seen)
+        .containsEntry("_acme-challenge.g." + fqdn, "ttl 5")
+        .containsEntry("_acme-challenge." + NODE_NAME, "ttl 5");
+
+    // 3. Withdrawn: nothing published, the zone answers NXDOMAIN for the challenge names again.
+    assertThat(node.acmeChallenges().dns01Records()).isEmpty();
+    assertThat(node.acmeChallenges().size()).isZero();
+    assertThat(txt("_acme-challenge.g." + fqdn).getRcode()).isEqualTo(org.xbill.DNS.Rcode.NXDOMAIN);
+
+    // 4. Stored without a star, sealed.
+    Path file = node.dataDir().resolve("acme/certs/_wildcard.g." + fqdn + ".pem");
+    assertThat(file).exists();
+    assertThat(Files.readString(file.resolveSibling("_wildcard.g." + fqdn + ".key")))
+        .startsWith("jtau-sealed:v1:");
+
+    // 5. Any generated host gets the wildcard chain by SNI, valid under pebble's root, host name
+    // checked; a routed one answers through the gateway as before.
+    List<X509Certificate> root = pebbleRoot();
+    Served w = handshake(generated, root);
+    assertThat(w.sans()).contains(WILDCARD);
+    assertThat(handshake("no-such-label." + node.generatedSuffix(), root).sans())
+        .contains(WILDCARD);
+    if (node.gateway().hosts().contains(generated)) {
+      assertThat(w.status()).isEqualTo("HTTP/1.1 200 OK");
+    }
+    Served n = handshake(NODE_NAME, root);
+    assertThat(n.sans()).contains(NODE_NAME);
+    System.out.printf("ACME dns-01: %s served %s (serial %s)%n", generated, w.sans(), w.serial());
+  }
+
+  Message txt(String name) throws Exception {
+    SimpleResolver r = new SimpleResolver(new InetSocketAddress("127.0.0.1", node.dnsPort()));
+    r.setTimeout(Duration.ofSeconds(2));
+    return r.send(
+        Message.newQuery(Record.newRecord(Name.fromString(name + "."), Type.TXT, DClass.IN)));
+  }
+
+  void startPebble() throws Exception {
+    Env e = Env.INSTANCE;
+    Path config = e.dir.resolve("pebble.json");
+    Files.writeString(
+        config,
+        new ObjectMapper()
+            .writeValueAsString(
+                Map.of(
+                    "pebble",
+                    Map.of(
+                        "listenAddress",
+                        "127.0.0.1:" + e.acmePort,
+                        "managementListenAddress",
+                        "127.0.0.1:" + e.mgmtPort,
+                        "certificate",
+                        e.cert.toString(),
+                        "privateKey",
+                        e.key.toString(),
+                        "httpPort",
+                        port.get(),
+                        "tlsPort",
+                        tls.port(),
+                        "ocspResponderURL",
+                        "",
+                        "externalAccountBindingRequired",
+                        false))));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "/usr/bin/pebble",
+                "-config",
+                config.toString(),
+                "-dnsserver",
+                "127.0.0.1:" + node.dnsPort())
+            .redirectErrorStream(true)
+            .redirectOutput(e.dir.resolve("pebble.log").toFile());
+    pb.environment().put("PEBBLE_VA_NOSLEEP", "1");
+    // Every order validates afresh (pebble would otherwise reuse valid authorizations at random).
+    pb.environment().put("PEBBLE_AUTHZREUSE", "0");
+    e.pebble = pb.start();
+    HttpClient trusting =
+        HttpClient.newBuilder().sslContext(AcmeIT.trusting(AcmeIT.pemCerts(e.cert))).build();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () ->
+                trusting
+                        .send(
+                            HttpRequest.newBuilder(
+                                    URI.create("https://127.0.0.1:" + e.acmePort + "/dir"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                        .statusCode()
+                    == 200);
+  }
+
+  List<X509Certificate> pebbleRoot() throws Exception {
+    Env e = Env.INSTANCE;
+    HttpClient trusting =
+        HttpClient.newBuilder().sslContext(AcmeIT.trusting(AcmeIT.pemCerts(e.cert))).build();
+    String pem =
+        trusting
+            .send(
+                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + e.mgmtPort + "/roots/0"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return List.of(Pem.certificates(pem));
+  }
+
+  /** What a handshake showed: leaf subject, its DNS names, the HTTP status line, the serial. */
+  record Served(String subject, List<String> sans, String status, String serial) {}
+
+  /**
+   * TLS with SNI; {@code anchors} = trust only these and check the host name (null = trust
+   * anything, no host name check).
+   */
+  Served handshake(String sniName, List<X509Certificate> anchors) throws Exception {
+    SSLContext ctx;
+    if (anchors == null) {
+      ctx = SSLContext.getInstance("TLS");
+      ctx.init(
+          null,
+          new javax.net.ssl.TrustManager[] {
+            new javax.net.ssl.X509TrustManager() {
+              public void checkClientTrusted(X509Certificate[] c, String a) {}
+
+              public void checkServerTrusted(X509Certificate[] c, String a) {}
+
+              public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+              }
+            }
+          },
+          null);
+    } else {
+      ctx = AcmeIT.trusting(anchors);
+    }
+    try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", tls.port())) {
+      s.setSoTimeout(10_000);
+      SSLParameters p = s.getSSLParameters();
+      p.setServerNames(List.of(new SNIHostName(sniName)));
+      if (anchors != null) {
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+      }
+      s.setSSLParameters(p);
+      s.startHandshake();
+      X509Certificate leaf = (X509Certificate) s.getSession().getPeerCertificates()[0];
+      List<String> sans = new java.util.ArrayList<>();
+      if (leaf.getSubjectAlternativeNames() != null) {
+        for (List<?> san : leaf.getSubjectAlternativeNames()) {
+          if (Integer.valueOf(2).equals(san.get(0))) {
+            sans.add(String.valueOf(san.get(1)));
+          }
+        }
+      }
+      s.getOutputStream()
+          .write(
+              ("GET / HTTP/1.1\r\nHost: " + sniName + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String status =
+          new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)
+              .lines()
+              .findFirst()
+              .orElse("");
+      return new Served(
+          leaf.getSubjectX500Principal().getName(),
+          sans,
+          status,
+          leaf.getSerialNumber().toString(16));
+    }
+  }
+}
