@@ -267,6 +267,34 @@ class AcmeIT {
     assertThat(Files.readString(node.dataDir().resolve("acme/account.key")))
         .startsWith("jtau-sealed:v1:");
 
+    // Bad input: a user's wildcard is refused naming the field; dns-01 for a customer's name
+    // (outside the node's DNS zone) is refused before any order, by the API and the CLI.
+    HttpResponse<String> wild = post("/api/projects/shop/domains/*.example.test/cert");
+    assertThat(wild.statusCode()).isEqualTo(400);
+    assertThat(wild.body()).contains("fqdn: not a DNS name: *.example.test");
+    HttpResponse<String> dns01 =
+        post("/api/projects/shop/domains/" + DOMAIN + "/cert?challenge=dns-01");
+    assertThat(dns01.statusCode()).as(dns01.body()).isEqualTo(409);
+    assertThat(dns01.body()).contains("dns-01 cannot prove " + DOMAIN);
+    assertThat(
+            tau(
+                "domain",
+                "cert",
+                DOMAIN,
+                "-p",
+                "shop",
+                "--challenge",
+                "dns-01",
+                "--node",
+                nodeUrl,
+                "--token",
+                operatorToken())[0])
+        .isNotEqualTo("0");
+    assertThat(events(DOMAIN))
+        .filteredOn(e -> e.contains("refused: dns-01 cannot prove"))
+        .hasSize(2);
+    assertThat(acme.status(DOMAIN).challenge()).isEqualTo("http-01");
+
     // 5. TLS-ALPN-01: asked for through the CLI; pebble dials the node's HTTPS port offering
     // acme-tls/1 for the name and checks the validation certificate.
     JsonNode c3 = json(post("/api/projects/shop/domains/" + ALPN + "/claim"));
