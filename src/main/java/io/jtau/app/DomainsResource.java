@@ -104,12 +104,19 @@ public class DomainsResource {
       String challenge,
       List<String> events) {}
 
+  /**
+   * The certificate state of a name. Read-only, so the node's own wildcard ({@code *.g.<fqdn>},
+   * {@code jtau.acme.wildcard-generated}) may be looked at too; any other wildcard is 400.
+   */
   @GET
   @Path("/{fqdn}/cert")
   public CertView cert(@PathParam("fqdn") String fqdn, @PathParam("project") String project) {
     requireProject(project);
-    String n = normalized(fqdn);
     java.util.Optional<AcmeCertificates> acme = node.acme();
+    String n =
+        acme.isPresent() && acme.get().ownWildcard(fqdn)
+            ? fqdn.trim().toLowerCase(java.util.Locale.ROOT)
+            : normalized(fqdn);
     if (acme.isEmpty()) {
       return new CertView(
           n, false, "acme-off", null, null, null, null, null, null, 0, null, List.of());

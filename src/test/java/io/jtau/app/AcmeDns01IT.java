@@ -212,6 +212,26 @@ class AcmeDns01IT {
     assertThat(node.acmeChallenges().size()).isZero();
     assertThat(txt("_acme-challenge.g." + fqdn).getRcode()).isEqualTo(org.xbill.DNS.Rcode.NXDOMAIN);
 
+    // The wildcard's state is readable through the API and the CLI (exit 0: valid); asking for
+    // it, like for any wildcard, is refused naming the field.
+    String nodeUrl = "http://127.0.0.1:" + port.get();
+    String token = Files.readString(node.operatorTokenFile()).strip();
+    String[] cli =
+        AcmeIT.tau("domain", "cert", WILDCARD, "-p", "hello", "--node", nodeUrl, "--token", token);
+    assertThat(cli[0]).as(cli[1]).isEqualTo("0");
+    assertThat(cli[1]).contains("state        valid").contains("challenge    dns-01");
+    HttpResponse<String> ask =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(nodeUrl + "/api/projects/hello/domains/" + WILDCARD + "/cert"))
+                    .header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(ask.statusCode()).isEqualTo(400);
+    assertThat(ask.body()).contains("fqdn: not a DNS name: " + WILDCARD);
+
     // 4. Stored without a star, sealed.
     Path file = node.dataDir().resolve("acme/certs/_wildcard.g." + fqdn + ".pem");
     assertThat(file).exists();

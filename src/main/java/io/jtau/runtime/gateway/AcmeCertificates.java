@@ -313,6 +313,11 @@ public final class AcmeCertificates {
     return null;
   }
 
+  /** Whether {@code name} is one of the node's own wildcards (e.g. {@code *.g.<fqdn>}). */
+  public boolean ownWildcard(String name) {
+    return name != null && scope.wildcards().contains(name.trim().toLowerCase(Locale.ROOT));
+  }
+
   /** Whether DNS-01 can prove this name (it lies in the node's own DNS zone). */
   public boolean dns01Possible(String name) {
     return scope.ownZone().test(key(name));
