@@ -662,7 +662,16 @@ public final class AcmeCertificates {
             sealer.open(Files.readString(f, StandardCharsets.UTF_8).strip(), "acme/account");
         return KeyPairUtils.readKeyPair(new StringReader(pem));
       }
-      KeyPair kp = KeyPairUtils.createECKeyPair("secp256r1");
+      // The JDK's own EC generator: the client library's helper asks for the BouncyCastle
+      // provider by name, which the packaged node never registers ("no such provider: BC").
+      KeyPair kp;
+      try {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        kp = g.generateKeyPair();
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IOException("cannot make the ACME account key: " + e.getMessage(), e);
+      }
       StringWriter w = new StringWriter();
       KeyPairUtils.writeKeyPair(kp, w);
       writePrivate(f, sealer.seal(w.toString(), "acme/account") + "\n");
