@@ -186,7 +186,9 @@ public class DomainCommand implements Runnable {
             + " when the next attempt is due, and recent events.",
         "Exit 0 when a valid certificate is served, 1 otherwise.",
         "Example: tau domain cert www.example.com --project shop --request",
-        "Example: tau domain cert www.example.com --project shop --challenge tls-alpn-01"
+        "Example: tau domain cert www.example.com --project shop --challenge tls-alpn-01",
+        "The node's own wildcard for generated domains (jtau.acme.wildcard-generated, dns-01) can"
+            + " be looked at through any project: tau domain cert '*.g.dream.localhost' -p hello"
       })
   static class Cert implements Callable<Integer> {
     @Parameters(index = "0", description = "The domain name.")
