@@ -123,6 +123,8 @@ public final class AcmeCertificates {
   private final Supplier<Set<String>> wanted;
   private final Predicate<String> eligible;
   private final AcmeClient client;
+  private final java.security.Provider bc =
+      new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
   private final Map<String, SniKeyManager.KeyAndChain> issued = new HashMap<>();
   private final Map<String, Attempt> attempts = new HashMap<>();
@@ -525,13 +527,35 @@ public final class AcmeCertificates {
       if (Files.isRegularFile(f)) {
         String pem =
             sealer.open(Files.readString(f, StandardCharsets.UTF_8).strip(), "acme/account");
-        return KeyPairUtils.readKeyPair(new StringReader(pem));
+        return readKeyPair(pem);
       }
-      KeyPair kp = KeyPairUtils.createECKeyPair("secp256r1");
+      KeyPair kp;
+      try {
+        // Made and read with an unregistered BouncyCastle instance: its PEM keeps the public key,
+        // and nothing depends on someone having registered the provider globally.
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC", bc);
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        kp = g.generateKeyPair();
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IOException("cannot make the ACME account key: " + e.getMessage(), e);
+      }
       StringWriter w = new StringWriter();
       KeyPairUtils.writeKeyPair(kp, w);
       writePrivate(f, sealer.seal(w.toString(), "acme/account") + "\n");
       return kp;
+    }
+  }
+
+  private KeyPair readKeyPair(String pem) throws IOException {
+    try (org.bouncycastle.openssl.PEMParser parser =
+        new org.bouncycastle.openssl.PEMParser(new StringReader(pem))) {
+      Object o = parser.readObject();
+      if (!(o instanceof org.bouncycastle.openssl.PEMKeyPair pair)) {
+        throw new IOException("account.key holds no key pair");
+      }
+      return new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter()
+          .setProvider(bc)
+          .getKeyPair(pair);
     }
   }
 
