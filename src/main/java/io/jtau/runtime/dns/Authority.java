@@ -18,14 +18,26 @@ import org.xbill.DNS.Type;
  * every zone is REFUSED (we are not a resolver); a missing name is NXDOMAIN and an existing name
  * without the type is NODATA, both with the zone's SOA in the authority section so resolvers cache
  * the negative answer for the SOA minimum (RFC 2308). Thread-safe: zones are swapped atomically.
+ * The answer depends only on the query and the zones, never on who asks or when.
  */
 public final class Authority {
 
   private volatile List<Zone> zones = List.of();
+  private final java.util.concurrent.atomic.AtomicLong version =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** Replaces every zone at once. */
   public void zones(List<Zone> next) {
     this.zones = List.copyOf(next);
+    version.incrementAndGet();
+  }
+
+  /**
+   * A number that changes whenever the answers may change (every {@link #zones} call): answers
+   * computed under one version may be reused while it holds.
+   */
+  public long version() {
+    return version.get();
   }
 
   public List<Zone> zones() {
