@@ -90,6 +90,56 @@ class AcmeCertificatesTest {
         List.of("http-01", "tls-alpn-01"));
   }
 
+  AcmeCertificates acme(
+      AcmeCertificates.Settings settings,
+      Clock clock,
+      SniKeyManager sni,
+      java.util.function.Supplier<Set<String>> wanted,
+      java.util.function.Predicate<String> eligible)
+      throws java.io.IOException {
+    return new AcmeCertificates(
+        dir, settings, clock, SEALER, new AcmeChallenges(), sni, wanted, eligible);
+  }
+
+  /** Settings allowing one order per hour, against a port nothing listens on. */
+  static AcmeCertificates.Settings oneOrderPerHour() throws java.io.IOException {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    return new AcmeCertificates.Settings(
+        URI.create("https://127.0.0.1:" + closedPort + "/dir"),
+        Optional.empty(),
+        true,
+        null,
+        Duration.ofDays(30),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(1),
+        1,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(5),
+        List.of("http-01"));
+  }
+
+  /** Stores a self-signed certificate for {@code name} as an issued one (key sealed for it). */
+  SniKeyManager.KeyAndChain stored(String name) throws Exception {
+    return stored(name, name);
+  }
+
+  /** The same, with the key sealed for {@code sealedFor} (another name: a tampered store). */
+  SniKeyManager.KeyAndChain stored(String name, String sealedFor) throws Exception {
+    SniKeyManager.KeyAndChain kc =
+        SelfSigned.loadOrCreate(dir.resolve("make"), List.of(name), List.of(), new SecureRandom());
+    Files.createDirectories(dir.resolve("certs"));
+    Files.writeString(
+        dir.resolve("certs/" + name + ".pem"),
+        Pem.encode("CERTIFICATE", kc.chain()[0].getEncoded()));
+    Files.writeString(
+        dir.resolve("certs/" + name + ".key"),
+        SEALER.seal(Pem.encode("PRIVATE KEY", kc.key().getEncoded()), "acme/cert/" + sealedFor));
+    return kc;
+  }
+
   @ParameterizedTest
   @CsvSource({"0,0", "1,60", "2,120", "3,240", "4,300", "30,300"})
   void backoffDoublesUpToTheCap(int failures, long seconds) {
@@ -119,12 +169,9 @@ class AcmeCertificatesTest {
     TestClock clock = new TestClock();
     SniKeyManager sni = new SniKeyManager();
     AcmeCertificates acme =
-        new AcmeCertificates(
-            dir,
+        acme(
             settings(URI.create("https://127.0.0.1:1/dir")),
             clock,
-            SEALER,
-            new AcmeChallenges(),
             sni,
             () -> Set.of("unverified.example.com"),
             n -> false);
@@ -160,12 +207,9 @@ class AcmeCertificatesTest {
       t.start();
       TestClock clock = new TestClock();
       AcmeCertificates acme =
-          new AcmeCertificates(
-              dir,
+          acme(
               settings(URI.create("https://127.0.0.1:" + stall.getLocalPort() + "/dir")),
               clock,
-              SEALER,
-              new AcmeChallenges(),
               new SniKeyManager(),
               () -> Set.of("shop.example.com"),
               n -> true);
@@ -202,29 +246,16 @@ class AcmeCertificatesTest {
 
   @Test
   void storedCertificatesLoadAtStartAndServeOnlyWhileEligible() throws Exception {
-    SniKeyManager.KeyAndChain kc =
-        SelfSigned.loadOrCreate(
-            dir.resolve("make"), List.of("shop.example.com"), List.of(), new SecureRandom());
-    Files.createDirectories(dir.resolve("certs"));
-    Files.writeString(
-        dir.resolve("certs/shop.example.com.pem"),
-        Pem.encode("CERTIFICATE", kc.chain()[0].getEncoded()));
-    Files.writeString(
-        dir.resolve("certs/shop.example.com.key"),
-        SEALER.seal(
-            Pem.encode("PRIVATE KEY", kc.key().getEncoded()), "acme/cert/shop.example.com"));
+    SniKeyManager.KeyAndChain kc = stored("shop.example.com");
     Instant end = kc.chain()[0].getNotAfter().toInstant();
     TestClock clock = new TestClock();
     clock.now = end.minus(Duration.ofDays(31));
     AtomicBoolean eligible = new AtomicBoolean(true);
     SniKeyManager sni = new SniKeyManager();
     AcmeCertificates acme =
-        new AcmeCertificates(
-            dir,
+        acme(
             settings(URI.create("https://127.0.0.1:1/dir")),
             clock,
-            SEALER,
-            new AcmeChallenges(),
             sni,
             () -> Set.of("shop.example.com"),
             n -> eligible.get());
@@ -241,17 +272,7 @@ class AcmeCertificatesTest {
 
   @Test
   void aFailedRenewalKeepsServingThePreviousCertificate() throws Exception {
-    SniKeyManager.KeyAndChain kc =
-        SelfSigned.loadOrCreate(
-            dir.resolve("make"), List.of("shop.example.com"), List.of(), new SecureRandom());
-    Files.createDirectories(dir.resolve("certs"));
-    Files.writeString(
-        dir.resolve("certs/shop.example.com.pem"),
-        Pem.encode("CERTIFICATE", kc.chain()[0].getEncoded()));
-    Files.writeString(
-        dir.resolve("certs/shop.example.com.key"),
-        SEALER.seal(
-            Pem.encode("PRIVATE KEY", kc.key().getEncoded()), "acme/cert/shop.example.com"));
+    SniKeyManager.KeyAndChain kc = stored("shop.example.com");
     TestClock clock = new TestClock();
     clock.now = kc.chain()[0].getNotAfter().toInstant().minus(Duration.ofDays(10));
     SniKeyManager sni = new SniKeyManager();
@@ -260,12 +281,9 @@ class AcmeCertificatesTest {
       closedPort = s.getLocalPort();
     }
     AcmeCertificates acme =
-        new AcmeCertificates(
-            dir,
+        acme(
             settings(URI.create("https://127.0.0.1:" + closedPort + "/dir")),
             clock,
-            SEALER,
-            new AcmeChallenges(),
             sni,
             () -> Set.of("shop.example.com"),
             n -> true);
@@ -280,31 +298,12 @@ class AcmeCertificatesTest {
 
   @Test
   void theNodesOwnOrderLimitHoldsAttemptsUntilTheHourPasses() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
-    }
-    AcmeCertificates.Settings one =
-        new AcmeCertificates.Settings(
-            URI.create("https://127.0.0.1:" + closedPort + "/dir"),
-            Optional.empty(),
-            true,
-            null,
-            Duration.ofDays(30),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(1),
-            1,
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(5),
-            List.of("http-01"));
+    AcmeCertificates.Settings one = oneOrderPerHour();
     TestClock clock = new TestClock();
     AcmeCertificates acme =
-        new AcmeCertificates(
-            dir,
+        acme(
             one,
             clock,
-            SEALER,
-            new AcmeChallenges(),
             new SniKeyManager(),
             () -> Set.of("a.example.com", "b.example.com"),
             n -> true);
@@ -321,24 +320,12 @@ class AcmeCertificatesTest {
 
   @Test
   void aKeySealedForAnotherNameDoesNotLoad() throws Exception {
-    SniKeyManager.KeyAndChain kc =
-        SelfSigned.loadOrCreate(
-            dir.resolve("make"), List.of("a.example.com"), List.of(), new SecureRandom());
-    Files.createDirectories(dir.resolve("certs"));
-    Files.writeString(
-        dir.resolve("certs/a.example.com.pem"),
-        Pem.encode("CERTIFICATE", kc.chain()[0].getEncoded()));
-    Files.writeString(
-        dir.resolve("certs/a.example.com.key"),
-        SEALER.seal(Pem.encode("PRIVATE KEY", kc.key().getEncoded()), "acme/cert/b.example.com"));
+    SniKeyManager.KeyAndChain kc = stored("a.example.com", "b.example.com");
     SniKeyManager sni = new SniKeyManager();
     AcmeCertificates acme =
-        new AcmeCertificates(
-            dir,
+        acme(
             settings(URI.create("https://127.0.0.1:1/dir")),
             new TestClock(),
-            SEALER,
-            new AcmeChallenges(),
             sni,
             Set::of,
             n -> true);
@@ -427,12 +414,9 @@ class AcmeCertificatesTest {
       URI ca = URI.create("https://127.0.0.1:" + refuse.getLocalPort() + "/dir");
       TestClock clock = new TestClock();
       AcmeCertificates first =
-          new AcmeCertificates(
-              dir,
+          acme(
               settings(ca),
               clock,
-              SEALER,
-              new AcmeChallenges(),
               new SniKeyManager(),
               () -> Set.of("shop.example.com"),
               n -> true);
@@ -444,12 +428,9 @@ class AcmeCertificatesTest {
 
       // A new process over the same folder: same backoff, nothing sent before it ends.
       AcmeCertificates second =
-          new AcmeCertificates(
-              dir,
+          acme(
               settings(ca),
               clock,
-              SEALER,
-              new AcmeChallenges(),
               new SniKeyManager(),
               () -> Set.of("shop.example.com"),
               n -> true);
@@ -472,43 +453,15 @@ class AcmeCertificatesTest {
 
   @Test
   void theHourlyOrderLimitCountsOrdersFromBeforeARestart() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
-    }
-    AcmeCertificates.Settings one =
-        new AcmeCertificates.Settings(
-            URI.create("https://127.0.0.1:" + closedPort + "/dir"),
-            Optional.empty(),
-            true,
-            null,
-            Duration.ofDays(30),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(1),
-            1,
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(5),
-            List.of("http-01"));
+    AcmeCertificates.Settings one = oneOrderPerHour();
     TestClock clock = new TestClock();
     Instant start = clock.now;
-    new AcmeCertificates(
-            dir,
-            one,
-            clock,
-            SEALER,
-            new AcmeChallenges(),
-            new SniKeyManager(),
-            () -> Set.of("a.example.com"),
-            n -> true)
-        .runDue();
+    acme(one, clock, new SniKeyManager(), () -> Set.of("a.example.com"), n -> true).runDue();
     clock.now = clock.now.plusSeconds(5);
     AcmeCertificates restarted =
-        new AcmeCertificates(
-            dir,
+        acme(
             one,
             clock,
-            SEALER,
-            new AcmeChallenges(),
             new SniKeyManager(),
             () -> Set.of("a.example.com", "b.example.com"),
             n -> true);
@@ -520,26 +473,13 @@ class AcmeCertificatesTest {
 
   @Test
   void aDamagedStateFileIsSetAsideAndCertificatesStillLoad() throws Exception {
-    SniKeyManager.KeyAndChain kc =
-        SelfSigned.loadOrCreate(
-            dir.resolve("make"), List.of("shop.example.com"), List.of(), new SecureRandom());
-    Files.createDirectories(dir.resolve("certs"));
-    Files.writeString(
-        dir.resolve("certs/shop.example.com.pem"),
-        Pem.encode("CERTIFICATE", kc.chain()[0].getEncoded()));
-    Files.writeString(
-        dir.resolve("certs/shop.example.com.key"),
-        SEALER.seal(
-            Pem.encode("PRIVATE KEY", kc.key().getEncoded()), "acme/cert/shop.example.com"));
+    SniKeyManager.KeyAndChain kc = stored("shop.example.com");
     Files.writeString(dir.resolve("state.json"), "{\"attempts\": {\"shop.example.com\": [tru");
     SniKeyManager sni = new SniKeyManager();
     AcmeCertificates acme =
-        new AcmeCertificates(
-            dir,
+        acme(
             settings(URI.create("https://127.0.0.1:1/dir")),
             new TestClock(),
-            SEALER,
-            new AcmeChallenges(),
             sni,
             () -> Set.of("shop.example.com"),
             n -> true);
@@ -550,26 +490,13 @@ class AcmeCertificatesTest {
 
   @Test
   void aForcedRenewalMakesAValidCertificateDueAndAnUnknownChallengeIsRefused() throws Exception {
-    SniKeyManager.KeyAndChain kc =
-        SelfSigned.loadOrCreate(
-            dir.resolve("make"), List.of("shop.example.com"), List.of(), new SecureRandom());
-    Files.createDirectories(dir.resolve("certs"));
-    Files.writeString(
-        dir.resolve("certs/shop.example.com.pem"),
-        Pem.encode("CERTIFICATE", kc.chain()[0].getEncoded()));
-    Files.writeString(
-        dir.resolve("certs/shop.example.com.key"),
-        SEALER.seal(
-            Pem.encode("PRIVATE KEY", kc.key().getEncoded()), "acme/cert/shop.example.com"));
+    SniKeyManager.KeyAndChain kc = stored("shop.example.com");
     TestClock clock = new TestClock();
     clock.now = kc.chain()[0].getNotBefore().toInstant().plus(Duration.ofDays(1));
     AcmeCertificates acme =
-        new AcmeCertificates(
-            dir,
+        acme(
             settings(URI.create("https://127.0.0.1:1/dir")),
             clock,
-            SEALER,
-            new AcmeChallenges(),
             new SniKeyManager(),
             () -> Set.of("shop.example.com"),
             n -> true);
