@@ -208,10 +208,7 @@ class AcmeIT {
     assertThat(post("/api/projects/shop/domains/no..name/cert").statusCode()).isEqualTo(400);
 
     // 2. Claim and verify through the customer's (stand-in) DNS; the CA is still down.
-    JsonNode claim = json(post("/api/projects/shop/domains/" + DOMAIN + "/claim"));
-    publishTxt("_jtau." + DOMAIN, claim.path("token").asText());
-    JsonNode verified = json(post("/api/projects/shop/domains/" + DOMAIN + "/verify"));
-    assertThat(verified.path("verified").asBoolean()).as(verified.toString()).isTrue();
+    claimAndVerify(DOMAIN);
     await().atMost(Duration.ofSeconds(60)).until(() -> acme.status(DOMAIN).failures() >= 1);
     var down = acme.status(DOMAIN);
     assertThat(down.state()).isEqualTo("failed");
@@ -247,9 +244,7 @@ class AcmeIT {
     assertThat(retries.count.get()).isPositive();
 
     // The CLI shows the same state: issuer, validity; exit 0 when valid.
-    String nodeUrl = "http://127.0.0.1:" + port.get();
-    String[] cli =
-        tau("domain", "cert", DOMAIN, "-p", "shop", "--node", nodeUrl, "--token", operatorToken());
+    String[] cli = certCli(DOMAIN);
     assertThat(cli[0]).isEqualTo("0");
     assertThat(cli[1])
         .contains("state        valid")
@@ -276,20 +271,7 @@ class AcmeIT {
         post("/api/projects/shop/domains/" + DOMAIN + "/cert?challenge=dns-01");
     assertThat(dns01.statusCode()).as(dns01.body()).isEqualTo(409);
     assertThat(dns01.body()).contains("dns-01 cannot prove " + DOMAIN);
-    assertThat(
-            tau(
-                "domain",
-                "cert",
-                DOMAIN,
-                "-p",
-                "shop",
-                "--challenge",
-                "dns-01",
-                "--node",
-                nodeUrl,
-                "--token",
-                operatorToken())[0])
-        .isNotEqualTo("0");
+    assertThat(certCli(DOMAIN, "--challenge", "dns-01")[0]).isNotEqualTo("0");
     assertThat(events(DOMAIN))
         .filteredOn(e -> e.contains("refused: dns-01 cannot prove"))
         .hasSize(2);
@@ -297,30 +279,11 @@ class AcmeIT {
 
     // 5. TLS-ALPN-01: asked for through the CLI; pebble dials the node's HTTPS port offering
     // acme-tls/1 for the name and checks the validation certificate.
-    JsonNode c3 = json(post("/api/projects/shop/domains/" + ALPN + "/claim"));
-    publishTxt("_jtau." + ALPN, c3.path("token").asText());
-    assertThat(
-            json(post("/api/projects/shop/domains/" + ALPN + "/verify"))
-                .path("verified")
-                .asBoolean())
-        .isTrue();
+    claimAndVerify(ALPN);
     await().atMost(Duration.ofSeconds(60)).until(() -> acme.status(ALPN).state().equals("valid"));
     // Issued by the node's own preference (http-01 first) as soon as the name verified; now the
     // operator asks for a new one over tls-alpn-01 only.
-    String[] alpnCli =
-        tau(
-            "domain",
-            "cert",
-            ALPN,
-            "-p",
-            "shop",
-            "--challenge",
-            "tls-alpn-01",
-            "--renew",
-            "--node",
-            nodeUrl,
-            "--token",
-            operatorToken());
+    String[] alpnCli = certCli(ALPN, "--challenge", "tls-alpn-01", "--renew");
     assertThat(alpnCli[1]).contains("renewal-due");
     await()
         .atMost(Duration.ofSeconds(60))
@@ -332,30 +295,11 @@ class AcmeIT {
     String[] alpnServed = tlsGet(ALPN, pebbleRoot());
     assertThat(alpnServed[1]).isEqualTo("HTTP/1.1 200 OK");
     assertThat(node.acmeChallenges().tlsAlpnPending()).isFalse();
-    assertThat(
-            tau(
-                "domain",
-                "cert",
-                ALPN,
-                "-p",
-                "shop",
-                "--challenge",
-                "dns-99",
-                "--node",
-                nodeUrl,
-                "--token",
-                operatorToken())[0])
-        .isNotEqualTo("0");
+    assertThat(certCli(ALPN, "--challenge", "dns-99")[0]).isNotEqualTo("0");
 
     // 6. A verified name pebble cannot reach (no A record: the project does not declare it, so
     // the node's DNS does not answer for it) fails its challenge; reported, backed off.
-    JsonNode c2 = json(post("/api/projects/shop/domains/" + UNDECLARED + "/claim"));
-    publishTxt("_jtau." + UNDECLARED, c2.path("token").asText());
-    assertThat(
-            json(post("/api/projects/shop/domains/" + UNDECLARED + "/verify"))
-                .path("verified")
-                .asBoolean())
-        .isTrue();
+    claimAndVerify(UNDECLARED);
     assertThat(post("/api/projects/shop/domains/" + UNDECLARED + "/cert").statusCode())
         .isEqualTo(200);
     await().atMost(Duration.ofSeconds(120)).until(() -> acme.status(UNDECLARED).failures() >= 1);
@@ -363,17 +307,7 @@ class AcmeIT {
     assertThat(bad.path("state").asText()).isEqualTo("failed");
     assertThat(bad.path("lastError").asText()).contains(UNDECLARED);
     assertThat(bad.path("events").toString()).contains("failed");
-    String[] badCli =
-        tau(
-            "domain",
-            "cert",
-            UNDECLARED,
-            "-p",
-            "shop",
-            "--node",
-            nodeUrl,
-            "--token",
-            operatorToken());
+    String[] badCli = certCli(UNDECLARED);
     assertThat(badCli[0]).isEqualTo("1");
     assertThat(badCli[1]).contains("state        failed").contains("last error");
     // The issued certificate is untouched by the other name's failure.
@@ -395,6 +329,22 @@ class AcmeIT {
     System.out.printf(
         "ACME: %s renewed by the node's own check (serial %s -> %s)%n",
         DOMAIN, firstSerial, renewed[2]);
+  }
+
+  /** {@code tau domain cert NAME -p shop ARGS} against this node; returns (exit code, stdout). */
+  String[] certCli(String name, String... args) throws Exception {
+    List<String> all = new java.util.ArrayList<>(List.of("domain", "cert", name, "-p", "shop"));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--node", "http://127.0.0.1:" + port.get(), "--token", operatorToken()));
+    return tau(all.toArray(String[]::new));
+  }
+
+  /** Claims a name for project shop, publishes its TXT record at the provider, verifies it. */
+  void claimAndVerify(String name) throws Exception {
+    JsonNode claim = json(post("/api/projects/shop/domains/" + name + "/claim"));
+    publishTxt("_jtau." + name, claim.path("token").asText());
+    JsonNode verified = json(post("/api/projects/shop/domains/" + name + "/verify"));
+    assertThat(verified.path("verified").asBoolean()).as(verified.toString()).isTrue();
   }
 
   long issuedEvents(String name) {

@@ -76,4 +76,40 @@ class AcmeServiceTest {
     assertThatThrownBy(() -> AcmeService.trust(tmp.resolve("missing.pem").toString()))
         .hasMessageStartingWith("jtau.acme.trusted-ca: cannot read");
   }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "''                      | true  | http-01,tls-alpn-01",
+        "''                      | false | http-01",
+        "tls-alpn-01             | true  | tls-alpn-01",
+        "' TLS-ALPN-01 ,http-01' | true  | tls-alpn-01,http-01",
+      })
+  void challengePreference(String configured, boolean https, String expected) {
+    java.util.Optional<List<String>> c =
+        configured.isEmpty()
+            ? java.util.Optional.empty()
+            : java.util.Optional.of(List.of(configured.split(",")));
+    assertThat(AcmeService.challenges(c, https)).containsExactly(expected.split(","));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "http-02             | true  | unknown challenge type http-02",
+        "tls-alpn-01         | false | tls-alpn-01 needs HTTPS on (jtau.tls.port is -1)",
+        "http-01,http-01     | true  | http-01 is given twice",
+      })
+  void refusesBadChallengePreferencesNamingTheSetting(
+      String configured, boolean https, String message) {
+    assertThatThrownBy(
+            () ->
+                AcmeService.challenges(
+                    java.util.Optional.of(List.of(configured.split(","))), https))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("jtau.acme.challenges: ")
+        .hasMessageContaining(message);
+  }
 }

@@ -390,8 +390,8 @@ class GatewayIT {
   @Inject TlsServer tls;
   @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp;
 
-  /** Connects over TLS with an SNI name, sends GET /, returns (certificate CN, status line). */
-  String[] tlsGet(String sniName) throws Exception {
+  /** A TLS client context that trusts any server certificate (the test looks at it itself). */
+  static javax.net.ssl.SSLContext trustAll() throws Exception {
     javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
     ctx.init(
         null,
@@ -407,13 +407,33 @@ class GatewayIT {
           }
         },
         null);
-    try (javax.net.ssl.SSLSocket s =
-        (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", tls.port())) {
+    return ctx;
+  }
+
+  /** A TLS connection to the node's HTTPS port, handshaken with SNI and the ALPN protocols. */
+  javax.net.ssl.SSLSocket handshake(String sniName, String... protocols) throws Exception {
+    javax.net.ssl.SSLSocket s =
+        (javax.net.ssl.SSLSocket)
+            trustAll().getSocketFactory().createSocket("127.0.0.1", tls.port());
+    try {
       s.setSoTimeout(10_000);
       javax.net.ssl.SSLParameters p = s.getSSLParameters();
       p.setServerNames(List.of(new javax.net.ssl.SNIHostName(sniName)));
+      if (protocols.length > 0) {
+        p.setApplicationProtocols(protocols);
+      }
       s.setSSLParameters(p);
       s.startHandshake();
+      return s;
+    } catch (Exception e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /** Connects over TLS with an SNI name, sends GET /, returns (certificate CN, status line). */
+  String[] tlsGet(String sniName) throws Exception {
+    try (javax.net.ssl.SSLSocket s = handshake(sniName)) {
       var cert = (java.security.cert.X509Certificate) s.getSession().getPeerCertificates()[0];
       s.getOutputStream()
           .write(
@@ -447,29 +467,7 @@ class GatewayIT {
 
   /** A TLS handshake offering {@code protocols} with SNI; returns (negotiated ALPN, leaf). */
   Object[] alpnHandshake(String sniName, String... protocols) throws Exception {
-    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-    ctx.init(
-        null,
-        new javax.net.ssl.TrustManager[] {
-          new javax.net.ssl.X509TrustManager() {
-            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
-
-            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
-
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-              return new java.security.cert.X509Certificate[0];
-            }
-          }
-        },
-        null);
-    try (javax.net.ssl.SSLSocket s =
-        (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", tls.port())) {
-      s.setSoTimeout(10_000);
-      javax.net.ssl.SSLParameters p = s.getSSLParameters();
-      p.setServerNames(List.of(new javax.net.ssl.SNIHostName(sniName)));
-      p.setApplicationProtocols(protocols);
-      s.setSSLParameters(p);
-      s.startHandshake();
+    try (javax.net.ssl.SSLSocket s = handshake(sniName, protocols)) {
       return new Object[] {s.getApplicationProtocol(), s.getSession().getPeerCertificates()[0]};
     }
   }

@@ -69,7 +69,17 @@ class DnsBenchmark {
     authority.zones(zones);
     ExecutorService pool = Executors.newCachedThreadPool();
     DnsServer ours =
-        new DnsServer(authority, new DnsServer.Settings(0, 64, 5000), pool, System::nanoTime);
+        new DnsServer(
+            authority,
+            new DnsServer.Settings(
+                0,
+                64,
+                5000,
+                Integer.getInteger(
+                    "bench.dns-udp-threads",
+                    Math.max(1, Runtime.getRuntime().availableProcessors() / 2))),
+            pool,
+            System::nanoTime);
     int ourPort = ours.start(InetAddress.getLoopbackAddress(), 0);
     double[] oursFig;
     try {

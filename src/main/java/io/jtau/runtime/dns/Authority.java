@@ -21,7 +21,8 @@ import org.xbill.DNS.Type;
  * the negative answer for the SOA minimum (RFC 2308), except under an {@code _acme-challenge}
  * label, whose negative answers carry a SOA capped at {@value #ACME_NEGATIVE_TTL} seconds (TTL and
  * minimum) so a CA's resolver that asked before a DNS-01 answer was published asks again within
- * seconds. Thread-safe: zones are swapped atomically.
+ * seconds. Thread-safe: zones are swapped atomically. The answer depends only on the query and the
+ * zones, never on who asks or when.
  */
 public final class Authority {
 
@@ -31,10 +32,21 @@ public final class Authority {
   private static final String ACME_LABEL = "_acme-challenge";
 
   private volatile List<Zone> zones = List.of();
+  private final java.util.concurrent.atomic.AtomicLong version =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** Replaces every zone at once. */
   public void zones(List<Zone> next) {
     this.zones = List.copyOf(next);
+    version.incrementAndGet();
+  }
+
+  /**
+   * A number that changes whenever the answers may change (every {@link #zones} call): answers
+   * computed under one version may be reused while it holds.
+   */
+  public long version() {
+    return version.get();
   }
 
   public List<Zone> zones() {

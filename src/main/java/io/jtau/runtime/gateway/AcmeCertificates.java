@@ -154,6 +154,8 @@ public final class AcmeCertificates {
   private final Predicate<String> eligible;
   private final Scope scope;
   private final AcmeClient client;
+  private final java.security.Provider bc =
+      new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
   private final Map<String, SniKeyManager.KeyAndChain> issued = new HashMap<>();
   private final Map<String, Attempt> attempts = new HashMap<>();
@@ -660,13 +662,13 @@ public final class AcmeCertificates {
       if (Files.isRegularFile(f)) {
         String pem =
             sealer.open(Files.readString(f, StandardCharsets.UTF_8).strip(), "acme/account");
-        return KeyPairUtils.readKeyPair(new StringReader(pem));
+        return readKeyPair(pem);
       }
-      // The JDK's own EC generator: the client library's helper asks for the BouncyCastle
-      // provider by name, which the packaged node never registers ("no such provider: BC").
       KeyPair kp;
       try {
-        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        // Made and read with an unregistered BouncyCastle instance: its PEM keeps the public key,
+        // and nothing depends on someone having registered the provider globally.
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC", bc);
         g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
         kp = g.generateKeyPair();
       } catch (java.security.GeneralSecurityException e) {
@@ -676,6 +678,19 @@ public final class AcmeCertificates {
       KeyPairUtils.writeKeyPair(kp, w);
       writePrivate(f, sealer.seal(w.toString(), "acme/account") + "\n");
       return kp;
+    }
+  }
+
+  private KeyPair readKeyPair(String pem) throws IOException {
+    try (org.bouncycastle.openssl.PEMParser parser =
+        new org.bouncycastle.openssl.PEMParser(new StringReader(pem))) {
+      Object o = parser.readObject();
+      if (!(o instanceof org.bouncycastle.openssl.PEMKeyPair pair)) {
+        throw new IOException("account.key holds no key pair");
+      }
+      return new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter()
+          .setProvider(bc)
+          .getKeyPair(pair);
     }
   }
 

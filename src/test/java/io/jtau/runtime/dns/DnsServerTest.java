@@ -217,4 +217,71 @@ class DnsServerTest {
                 assertThat(ask(udp, "gateway.tau." + FQDN, Type.A).getRcode())
                     .isEqualTo(Rcode.NOERROR));
   }
+
+  @Test
+  void keptAnswersCarryTheQueryIdAndNeverOutliveAZoneChange() throws Exception {
+    Message q1 =
+        Message.newQuery(
+            Record.newRecord(Name.fromString("gateway.tau." + FQDN + "."), Type.A, DClass.IN));
+    byte[] wire = q1.toWire();
+    wire[0] = 0x12;
+    wire[1] = 0x34;
+    byte[] first = server.handle(wire, wire.length, true);
+    wire[0] = 0x56;
+    wire[1] = 0x78;
+    byte[] second = server.handle(wire, wire.length, true);
+    Message a = new Message(first);
+    Message b = new Message(second);
+    assertThat(a.getHeader().getID()).isEqualTo(0x1234);
+    assertThat(b.getHeader().getID()).isEqualTo(0x5678);
+    assertThat(java.util.Arrays.copyOfRange(second, 2, second.length))
+        .isEqualTo(java.util.Arrays.copyOfRange(first, 2, first.length));
+    // TCP keeps its own answers (no truncation), the same content.
+    assertThat(new Message(server.handle(wire, wire.length, false)).getSection(Section.ANSWER))
+        .extracting(Record::rdataToString)
+        .containsExactly("127.0.0.1");
+
+    // The zones change: the very next query sees the new address, over both transports.
+    authority.zones(
+        CloudZones.build(
+            new CloudZones.View(
+                FQDN,
+                List.of(InetAddress.getByName("127.0.0.9")),
+                List.of("gateway", "git"),
+                List.of(),
+                Map.of("_acme-challenge.x." + FQDN, List.of("digest")),
+                "letsencrypt.org",
+                60,
+                30,
+                7)));
+    for (SimpleResolver r : List.of(udp, tcp)) {
+      assertThat(ask(r, "gateway.tau." + FQDN, Type.A).getSection(Section.ANSWER))
+          .extracting(Record::rdataToString)
+          .containsExactly("127.0.0.9");
+      // A name that was NXDOMAIN before now answers (no stale negative answer).
+      assertThat(ask(r, "_acme-challenge.x." + FQDN, Type.TXT).getRcode()).isEqualTo(Rcode.NOERROR);
+      assertThat(ask(r, "hello-r4zkwruy.g." + FQDN, Type.A).getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    }
+  }
+
+  @Test
+  void keptAnswersAreBoundedAndMalformedPacketsAreNeverKept() throws Exception {
+    long formErrors = server.formErrors();
+    byte[] bad = {1, 2, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 63, 'x'};
+    for (int i = 0; i < 3; i++) {
+      assertThat(server.handle(bad, bad.length, true)).isNotNull();
+    }
+    assertThat(server.formErrors()).isEqualTo(formErrors + 3);
+    // More distinct names than the bound: every answer stays right.
+    for (int i = 0; i < DnsServer.ANSWERS_MAX + 50; i++) {
+      byte[] q =
+          Message.newQuery(
+                  Record.newRecord(
+                      Name.fromString("n" + i + ".g." + FQDN + "."), Type.A, DClass.IN))
+              .toWire();
+      assertThat(new Message(server.handle(q, q.length, true)).getRcode())
+          .isEqualTo(Rcode.NXDOMAIN);
+    }
+    assertThat(ask(udp, "gateway.tau." + FQDN, Type.A).getSection(Section.ANSWER)).hasSize(1);
+  }
 }

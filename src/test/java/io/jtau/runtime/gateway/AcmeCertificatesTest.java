@@ -90,6 +90,56 @@ class AcmeCertificatesTest {
         List.of("http-01", "tls-alpn-01"));
   }
 
+  AcmeCertificates acme(
+      AcmeCertificates.Settings settings,
+      Clock clock,
+      SniKeyManager sni,
+      java.util.function.Supplier<Set<String>> wanted,
+      java.util.function.Predicate<String> eligible)
+      throws java.io.IOException {
+    return new AcmeCertificates(
+        dir, settings, clock, SEALER, new AcmeChallenges(), sni, wanted, eligible);
+  }
+
+  /** Settings allowing one order per hour, against a port nothing listens on. */
+  static AcmeCertificates.Settings oneOrderPerHour() throws java.io.IOException {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    return new AcmeCertificates.Settings(
+        URI.create("https://127.0.0.1:" + closedPort + "/dir"),
+        Optional.empty(),
+        true,
+        null,
+        Duration.ofDays(30),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(1),
+        1,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(5),
+        List.of("http-01"));
+  }
+
+  /** Stores a self-signed certificate for {@code name} as an issued one (key sealed for it). */
+  SniKeyManager.KeyAndChain stored(String name) throws Exception {
+    return stored(name, name);
+  }
+
+  /** The same, with the key sealed for {@code sealedFor} (another name: a tampered store). */
+  SniKeyManager.KeyAndChain stored(String name, String sealedFor) throws Exception {
+    SniKeyManager.KeyAndChain kc =
+        SelfSigned.loadOrCreate(dir.resolve("make"), List.of(name), List.of(), new SecureRandom());
+    Files.createDirectories(dir.resolve("certs"));
+    Files.writeString(
+        dir.resolve("certs/" + name + ".pem"),
+        Pem.encode("CERTIFICATE", kc.chain()[0].getEncoded()));
+    Files.writeString(
+        dir.resolve("certs/" + name + ".key"),
+        SEALER.seal(Pem.encode("PRIVATE KEY", kc.key().getEncoded()), "acme/cert/" + sealedFor));
+    return kc;
+  }
+
   @ParameterizedTest
   @CsvSource({"0,0", "1,60", "2,120", "3,240", "4,300", "30,300"})
   void backoffDoublesUpToTheCap(int failures, long seconds) {
@@ -119,12 +169,9 @@ class AcmeCertificatesTest {
     TestClock clock = new TestClock();
     SniKeyManager sni = new SniKeyManager();
     AcmeCertificates acme =
-        new AcmeCertificates(
-            dir,
+        acme(
             settings(URI.create("https://127.0.0.1:1/dir")),
             clock,
-            SEALER,
-            new AcmeChallenges(),
             sni,
             () -> Set.of("unverified.example.com"),
             n -> false);
@@ -160,12 +207,9 @@ class AcmeCertificatesTest {
       t.start();
       TestClock clock = new TestClock();
       AcmeCertificates acme =
-          new AcmeCertificates(
-              dir,
+          acme(
               settings(URI.create("https://127.0.0.1:" + stall.getLocalPort() + "/dir")),
               clock,
-              SEALER,
-              new AcmeChallenges(),
               new SniKeyManager(),
               () -> Set.of("shop.example.com"),
               n -> true);
@@ -177,7 +221,9 @@ class AcmeCertificatesTest {
       AcmeCertificates.CertStatus s = acme.status("shop.example.com");
       assertThat(s.state()).isEqualTo("failed");
       assertThat(s.failures()).isEqualTo(1);
-      assertThat(s.lastError()).startsWith("ACME server https://127.0.0.1:");
+      assertThat(s.lastError())
+          .startsWith("ACME server https://127.0.0.1:")
+          .contains("AcmeNetworkException");
       assertThat(s.nextAttempt()).isEqualTo(clock.now.plusSeconds(60));
       // Not due again before the backoff ends.
       acme.runDue();
@@ -200,29 +246,16 @@ class AcmeCertificatesTest {
 
   @Test
   void storedCertificatesLoadAtStartAndServeOnlyWhileEligible() throws Exception {
-    SniKeyManager.KeyAndChain kc =
-        SelfSigned.loadOrCreate(
-            dir.resolve("make"), List.of("shop.example.com"), List.of(), new SecureRandom());
-    Files.createDirectories(dir.resolve("certs"));
-    Files.writeString(
-        dir.resolve("certs/shop.example.com.pem"),
-        Pem.encode("CERTIFICATE", kc.chain()[0].getEncoded()));
-    Files.writeString(
-        dir.resolve("certs/shop.example.com.key"),
-        SEALER.seal(
-            Pem.encode("PRIVATE KEY", kc.key().getEncoded()), "acme/cert/shop.example.com"));
+    SniKeyManager.KeyAndChain kc = stored("shop.example.com");
     Instant end = kc.chain()[0].getNotAfter().toInstant();
     TestClock clock = new TestClock();
     clock.now = end.minus(Duration.ofDays(31));
     AtomicBoolean eligible = new AtomicBoolean(true);
     SniKeyManager sni = new SniKeyManager();
     AcmeCertificates acme =
-        new AcmeCertificates(
-            dir,
+        acme(
             settings(URI.create("https://127.0.0.1:1/dir")),
             clock,
-            SEALER,
-            new AcmeChallenges(),
             sni,
             () -> Set.of("shop.example.com"),
             n -> eligible.get());
@@ -239,17 +272,7 @@ class AcmeCertificatesTest {
 
   @Test
   void aFailedRenewalKeepsServingThePreviousCertificate() throws Exception {
-    SniKeyManager.KeyAndChain kc =
-        SelfSigned.loadOrCreate(
-            dir.resolve("make"), List.of("shop.example.com"), List.of(), new SecureRandom());
-    Files.createDirectories(dir.resolve("certs"));
-    Files.writeString(
-        dir.resolve("certs/shop.example.com.pem"),
-        Pem.encode("CERTIFICATE", kc.chain()[0].getEncoded()));
-    Files.writeString(
-        dir.resolve("certs/shop.example.com.key"),
-        SEALER.seal(
-            Pem.encode("PRIVATE KEY", kc.key().getEncoded()), "acme/cert/shop.example.com"));
+    SniKeyManager.KeyAndChain kc = stored("shop.example.com");
     TestClock clock = new TestClock();
     clock.now = kc.chain()[0].getNotAfter().toInstant().minus(Duration.ofDays(10));
     SniKeyManager sni = new SniKeyManager();
@@ -258,12 +281,9 @@ class AcmeCertificatesTest {
       closedPort = s.getLocalPort();
     }
     AcmeCertificates acme =
-        new AcmeCertificates(
-            dir,
+        acme(
             settings(URI.create("https://127.0.0.1:" + closedPort + "/dir")),
             clock,
-            SEALER,
-            new AcmeChallenges(),
             sni,
             () -> Set.of("shop.example.com"),
             n -> true);
@@ -278,31 +298,12 @@ class AcmeCertificatesTest {
 
   @Test
   void theNodesOwnOrderLimitHoldsAttemptsUntilTheHourPasses() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
-    }
-    AcmeCertificates.Settings one =
-        new AcmeCertificates.Settings(
-            URI.create("https://127.0.0.1:" + closedPort + "/dir"),
-            Optional.empty(),
-            true,
-            null,
-            Duration.ofDays(30),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(1),
-            1,
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(5),
-            List.of("http-01"));
+    AcmeCertificates.Settings one = oneOrderPerHour();
     TestClock clock = new TestClock();
     AcmeCertificates acme =
-        new AcmeCertificates(
-            dir,
+        acme(
             one,
             clock,
-            SEALER,
-            new AcmeChallenges(),
             new SniKeyManager(),
             () -> Set.of("a.example.com", "b.example.com"),
             n -> true);
@@ -319,24 +320,12 @@ class AcmeCertificatesTest {
 
   @Test
   void aKeySealedForAnotherNameDoesNotLoad() throws Exception {
-    SniKeyManager.KeyAndChain kc =
-        SelfSigned.loadOrCreate(
-            dir.resolve("make"), List.of("a.example.com"), List.of(), new SecureRandom());
-    Files.createDirectories(dir.resolve("certs"));
-    Files.writeString(
-        dir.resolve("certs/a.example.com.pem"),
-        Pem.encode("CERTIFICATE", kc.chain()[0].getEncoded()));
-    Files.writeString(
-        dir.resolve("certs/a.example.com.key"),
-        SEALER.seal(Pem.encode("PRIVATE KEY", kc.key().getEncoded()), "acme/cert/b.example.com"));
+    SniKeyManager.KeyAndChain kc = stored("a.example.com", "b.example.com");
     SniKeyManager sni = new SniKeyManager();
     AcmeCertificates acme =
-        new AcmeCertificates(
-            dir,
+        acme(
             settings(URI.create("https://127.0.0.1:1/dir")),
             new TestClock(),
-            SEALER,
-            new AcmeChallenges(),
             sni,
             Set::of,
             n -> true);
@@ -352,6 +341,187 @@ class AcmeCertificatesTest {
     assertThat(c.answer("other.example.com", "tok")).isEmpty();
     assertThat(c.answer("shop.example.com", "other")).isEmpty();
     c.remove("shop.example.com", "tok");
+    assertThat(c.size()).isZero();
+  }
+
+  /** A self-signed certificate valid from {@code from} for {@code lifetime}. */
+  static java.security.cert.X509Certificate lived(Instant from, Duration lifetime)
+      throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+    g.initialize(1024);
+    java.security.KeyPair kp = g.generateKeyPair();
+    return org.shredzone.acme4j.util.CertificateUtils.createTestRootCertificate(
+        "CN=lived.example.com", from, from.plus(lifetime), kp);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    // lifetime days, renew-before days, expected renewal this many hours before the end
+    "90, 30, 720",
+    "6, 30, 48",
+    "45, 30, 360",
+    "397, 30, 720",
+    "90, 10, 240",
+  })
+  void renewalIsDueAtRenewBeforeOrAThirdOfTheLifetimeLeft(
+      long lifetimeDays, long renewDays, long hoursBeforeEnd) throws Exception {
+    Instant from = Instant.parse("2026-11-01T00:00:00Z");
+    var cert = lived(from, Duration.ofDays(lifetimeDays));
+    Instant end = cert.getNotAfter().toInstant();
+    assertThat(Duration.between(AcmeCertificates.renewAt(cert, Duration.ofDays(renewDays)), end))
+        .isEqualTo(Duration.ofHours(hoursBeforeEnd));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "-",
+      value = {
+        // configured | requested | failed last | expected
+        "http-01,tls-alpn-01 | -           | -           | http-01,tls-alpn-01",
+        "http-01,tls-alpn-01 | -           | http-01     | tls-alpn-01,http-01",
+        "http-01,tls-alpn-01 | -           | tls-alpn-01 | http-01,tls-alpn-01",
+        "http-01,tls-alpn-01 | tls-alpn-01 | http-01     | tls-alpn-01",
+        "http-01             | -           | http-01     | http-01",
+      })
+  void theChallengeThatFailedLastIsTriedLast(
+      String configured, String requested, String failedLast, String expected) {
+    assertThat(
+            AcmeCertificates.preference(
+                List.of(configured.split(",")), Optional.ofNullable(requested), failedLast))
+        .containsExactly(expected.split(","));
+  }
+
+  @Test
+  void backoffAndTheHourlyOrderCountSurviveARestart() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger connections =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (ServerSocket refuse = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+      Thread t =
+          new Thread(
+              () -> {
+                // Counts and drops at most 16 connections: every ACME request fails at once.
+                for (int i = 0; i < 16; i++) {
+                  try (Socket s = refuse.accept()) {
+                    connections.incrementAndGet();
+                  } catch (java.io.IOException e) {
+                    return;
+                  }
+                }
+              });
+      t.setDaemon(true);
+      t.start();
+      URI ca = URI.create("https://127.0.0.1:" + refuse.getLocalPort() + "/dir");
+      TestClock clock = new TestClock();
+      AcmeCertificates first =
+          acme(
+              settings(ca),
+              clock,
+              new SniKeyManager(),
+              () -> Set.of("shop.example.com"),
+              n -> true);
+      first.runDue();
+      AcmeCertificates.CertStatus failed = first.status("shop.example.com");
+      assertThat(failed.failures()).as(failed.lastError()).isEqualTo(1);
+      org.awaitility.Awaitility.await().until(() -> connections.get() >= 1);
+      int before = connections.get();
+
+      // A new process over the same folder: same backoff, nothing sent before it ends.
+      AcmeCertificates second =
+          acme(
+              settings(ca),
+              clock,
+              new SniKeyManager(),
+              () -> Set.of("shop.example.com"),
+              n -> true);
+      AcmeCertificates.CertStatus reloaded = second.status("shop.example.com");
+      assertThat(reloaded.failures()).isEqualTo(1);
+      assertThat(reloaded.nextAttempt()).isEqualTo(failed.nextAttempt());
+      assertThat(reloaded.lastError()).isEqualTo(failed.lastError());
+      assertThat(reloaded.state()).isEqualTo("failed");
+      second.runDue();
+      assertThat(connections.get()).isEqualTo(before);
+      assertThat(second.events())
+          .extracting(AcmeCertificates.Event::kind)
+          .containsExactly("failed");
+      // Once the backoff ends, the next attempt counts as the second failure.
+      clock.now = failed.nextAttempt().plusSeconds(1);
+      second.runDue();
+      assertThat(second.status("shop.example.com").failures()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void theHourlyOrderLimitCountsOrdersFromBeforeARestart() throws Exception {
+    AcmeCertificates.Settings one = oneOrderPerHour();
+    TestClock clock = new TestClock();
+    Instant start = clock.now;
+    acme(one, clock, new SniKeyManager(), () -> Set.of("a.example.com"), n -> true).runDue();
+    clock.now = clock.now.plusSeconds(5);
+    AcmeCertificates restarted =
+        acme(
+            one,
+            clock,
+            new SniKeyManager(),
+            () -> Set.of("a.example.com", "b.example.com"),
+            n -> true);
+    restarted.runDue();
+    AcmeCertificates.CertStatus b = restarted.status("b.example.com");
+    assertThat(b.lastError()).contains("node limit of 1 orders per hour");
+    assertThat(b.nextAttempt()).isEqualTo(start.plusSeconds(3600));
+  }
+
+  @Test
+  void aDamagedStateFileIsSetAsideAndCertificatesStillLoad() throws Exception {
+    SniKeyManager.KeyAndChain kc = stored("shop.example.com");
+    Files.writeString(dir.resolve("state.json"), "{\"attempts\": {\"shop.example.com\": [tru");
+    SniKeyManager sni = new SniKeyManager();
+    AcmeCertificates acme =
+        acme(
+            settings(URI.create("https://127.0.0.1:1/dir")),
+            new TestClock(),
+            sni,
+            () -> Set.of("shop.example.com"),
+            n -> true);
+    assertThat(sni.select("shop.example.com").chain()[0]).isEqualTo(kc.chain()[0]);
+    assertThat(Files.exists(dir.resolve("state.json.damaged"))).isTrue();
+    assertThat(acme.events().get(0).message()).contains("state.json did not load");
+  }
+
+  @Test
+  void aForcedRenewalMakesAValidCertificateDueAndAnUnknownChallengeIsRefused() throws Exception {
+    SniKeyManager.KeyAndChain kc = stored("shop.example.com");
+    TestClock clock = new TestClock();
+    clock.now = kc.chain()[0].getNotBefore().toInstant().plus(Duration.ofDays(1));
+    AcmeCertificates acme =
+        acme(
+            settings(URI.create("https://127.0.0.1:1/dir")),
+            clock,
+            new SniKeyManager(),
+            () -> Set.of("shop.example.com"),
+            n -> true);
+    assertThat(acme.status("shop.example.com").state()).isEqualTo("valid");
+    assertThatThrownBy(() -> acme.request("shop.example.com", Optional.of("http-02"), true))
+        .hasMessageContaining("unknown ACME challenge type http-02");
+    assertThat(acme.status("shop.example.com").state()).isEqualTo("valid");
+    assertThat(acme.request("shop.example.com", Optional.of("tls-alpn-01"), true).state())
+        .isEqualTo("renewal-due");
+  }
+
+  @Test
+  void tlsAlpnCertificatesArePublishedPerExactName() throws Exception {
+    AcmeChallenges c = new AcmeChallenges();
+    assertThat(c.tlsAlpnPending()).isFalse();
+    SniKeyManager.KeyAndChain kc =
+        SelfSigned.loadOrCreate(
+            dir.resolve("v"), List.of("shop.example.com"), List.of(), new SecureRandom());
+    c.putTlsAlpn("Shop.Example.com", kc);
+    assertThat(c.tlsAlpnPending()).isTrue();
+    assertThat(c.tlsAlpn("shop.example.com")).contains(kc);
+    assertThat(c.tlsAlpn("other.example.com")).isEmpty();
+    assertThat(c.tlsAlpn(null)).isEmpty();
+    c.removeTlsAlpn("shop.example.com");
+    assertThat(c.tlsAlpnPending()).isFalse();
     assertThat(c.size()).isZero();
   }
 }
