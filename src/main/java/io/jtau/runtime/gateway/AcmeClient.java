@@ -45,7 +45,8 @@ final class AcmeClient {
       boolean agreeTerms,
       SSLContext trust,
       Duration networkTimeout,
-      Duration challengeTimeout) {}
+      Duration challengeTimeout,
+      Optional<AcmeCertificates.Binding> binding) {}
 
   /** Why an order failed, as the CA said it; {@code challenge} = the type that failed, if any. */
   static final class OrderFailed extends Exception {
@@ -185,6 +186,14 @@ final class AcmeClient {
     AccountBuilder ab = new AccountBuilder().useKeyPair(accountKey);
     if (settings.agreeTerms()) {
       ab.agreeToTermsOfService();
+    }
+    if (settings.binding().isPresent()) {
+      AcmeCertificates.Binding b = settings.binding().get();
+      ab.withKeyIdentifier(b.kid(), b.hmacKey());
+    } else if (session.getMetadata().isExternalAccountRequired()) {
+      throw new OrderFailed(
+          "the CA requires an external account binding: set jtau.acme.eab-kid and"
+              + " jtau.acme.eab-hmac-key (from the CA's account page)");
     }
     settings.email().filter(e -> !e.isBlank()).ifPresent(ab::addEmail);
     return ab.create(session);
