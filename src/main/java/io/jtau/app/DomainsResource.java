@@ -130,29 +130,8 @@ public class DomainsResource {
       @jakarta.ws.rs.QueryParam("challenge") String challenge,
       @jakarta.ws.rs.QueryParam("renew") boolean renew) {
     requireProject(project);
-    if (challenge != null && !AcmeCertificates.challengeTypes().contains(challenge)) {
-      throw new BadRequestException(
-          "challenge: unknown ACME challenge type "
-              + challenge
-              + " (expected one of "
-              + AcmeCertificates.challengeTypes()
-              + ")");
-    }
-    if ("tls-alpn-01".equals(challenge) && node.config().tls().port() < 0) {
-      throw conflict(
-          "HTTPS is off on this node (jtau.tls.port=-1): a tls-alpn-01 challenge cannot be"
-              + " answered");
-    }
+    AcmeCertificates acme = acmeFor(node, challenge);
     String n = normalized(fqdn);
-    AcmeCertificates acme =
-        node.acme()
-            .orElseThrow(
-                () ->
-                    new WebApplicationException(
-                        jakarta.ws.rs.core.Response.status(409)
-                            .type(MediaType.TEXT_PLAIN)
-                            .entity("ACME is off on this node (jtau.acme.enabled=false)\n")
-                            .build()));
     if (!node.claims().isVerified(project, n)) {
       String why =
           n
@@ -171,7 +150,29 @@ public class DomainsResource {
     return view(acme, n);
   }
 
-  private static WebApplicationException conflict(String message) {
+  /**
+   * The node's ACME manager for an order with {@code challenge} (null = the node's preference): 400
+   * for an unknown type, 409 when ACME is off or the type cannot be answered here.
+   */
+  static AcmeCertificates acmeFor(Node node, String challenge) {
+    if (challenge != null && !AcmeCertificates.challengeTypes().contains(challenge)) {
+      throw new BadRequestException(
+          "challenge: unknown ACME challenge type "
+              + challenge
+              + " (expected one of "
+              + AcmeCertificates.challengeTypes()
+              + ")");
+    }
+    if ("tls-alpn-01".equals(challenge) && node.config().tls().port() < 0) {
+      throw conflict(
+          "HTTPS is off on this node (jtau.tls.port=-1): a tls-alpn-01 challenge cannot be"
+              + " answered");
+    }
+    return node.acme()
+        .orElseThrow(() -> conflict("ACME is off on this node (jtau.acme.enabled=false)"));
+  }
+
+  static WebApplicationException conflict(String message) {
     return new WebApplicationException(
         jakarta.ws.rs.core.Response.status(409)
             .type(MediaType.TEXT_PLAIN)
@@ -179,7 +180,7 @@ public class DomainsResource {
             .build());
   }
 
-  private static String normalized(String fqdn) {
+  static String normalized(String fqdn) {
     try {
       return AcmeCertificates.normalize(fqdn);
     } catch (IllegalArgumentException e) {
@@ -187,7 +188,7 @@ public class DomainsResource {
     }
   }
 
-  private static CertView view(AcmeCertificates acme, String n) {
+  static CertView view(AcmeCertificates acme, String n) {
     AcmeCertificates.CertStatus s = acme.status(n);
     List<String> events = new ArrayList<>();
     for (AcmeCertificates.Event e : acme.events()) {

@@ -265,6 +265,27 @@ class AcmeIT {
     // The issued certificate is untouched by the other name's failure.
     assertThat(acme.status(DOMAIN).state()).isIn("valid", "renewal-due", "issuing");
 
+    // The operator's view across projects and node names: every name with its state; exit 1
+    // while one is failing. A name nobody verified is refused there too.
+    String[] list =
+        tau("cert", "list", "--node", "http://127.0.0.1:" + port.get(), "--token", operatorToken());
+    assertThat(list[0]).isEqualTo("1");
+    assertThat(list[1]).contains(DOMAIN).contains(ALPN).contains(UNDECLARED).contains("failed");
+    JsonNode all = new ObjectMapper().readTree(get("/api/acme/certs").body());
+    assertThat(all.findValuesAsText("fqdn")).contains(DOMAIN, ALPN, UNDECLARED);
+    String[] foreign =
+        tau(
+            "cert",
+            "request",
+            "nobody.example.test",
+            "--node",
+            "http://127.0.0.1:" + port.get(),
+            "--token",
+            operatorToken());
+    assertThat(foreign[0]).isNotEqualTo("0");
+    assertThat(acme.status("nobody.example.test").state()).isEqualTo("not-eligible");
+    assertThat(events("nobody.example.test")).anyMatch(e -> e.contains("refused"));
+
     // 7. Renewal: a third of the lifetime before the end, the node's periodic check orders a new
     // certificate (same account) and the HTTPS server serves it at once.
     await()
