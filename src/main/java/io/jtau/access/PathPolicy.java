@@ -141,6 +141,7 @@ public final class PathPolicy {
           new Row("GET", "/api/audit/?", Kind.OPERATOR, null, null),
           new Row("*", "/api/dream(/.*)?", Kind.OPERATOR, null, null),
           new Row("*", "/api/store(/.*)?", Kind.OPERATOR, null, null),
+          new Row("*", "/api/acme(/.*)?", Kind.OPERATOR, null, null),
           new Row("*", "/git/.*", Kind.PUBLIC, null, null),
           new Row("GET", "/q/health(/.*)?", Kind.PUBLIC, null, null),
           new Row("GET", "/q/metrics/?", Kind.OPERATOR, null, null),

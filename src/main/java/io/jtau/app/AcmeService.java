@@ -87,7 +87,8 @@ final class AcmeService implements AutoCloseable {
             a.ordersPerHour(),
             Duration.ofSeconds(Math.max(1, a.networkTimeoutSeconds())),
             Duration.ofSeconds(Math.max(1, a.challengeTimeoutSeconds())),
-            challenges(a.challenges(), config.tls().port() >= 0));
+            challenges(a.challenges(), config.tls().port() >= 0),
+            binding(a.eabKid(), a.eabHmacKey()));
     AcmeCertificates.Sealer sealer =
         new AcmeCertificates.Sealer() {
           @Override
@@ -243,6 +244,24 @@ final class AcmeService implements AutoCloseable {
       out.add(c);
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * Checks {@code jtau.acme.eab-kid} and {@code jtau.acme.eab-hmac-key} (pure): both or neither.
+   */
+  static java.util.Optional<AcmeCertificates.Binding> binding(
+      java.util.Optional<String> kid, java.util.Optional<String> hmacKey) {
+    boolean k = kid.filter(s -> !s.isBlank()).isPresent();
+    boolean h = hmacKey.filter(s -> !s.isBlank()).isPresent();
+    if (k != h) {
+      throw new IllegalArgumentException(
+          k
+              ? "jtau.acme.eab-hmac-key: missing (jtau.acme.eab-kid is set; the CA gives both)"
+              : "jtau.acme.eab-kid: missing (jtau.acme.eab-hmac-key is set; the CA gives both)");
+    }
+    return k
+        ? java.util.Optional.of(new AcmeCertificates.Binding(kid.get(), hmacKey.get()))
+        : java.util.Optional.empty();
   }
 
   /** Checks {@code jtau.acme.directory} (pure). */

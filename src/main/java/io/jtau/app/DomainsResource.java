@@ -104,19 +104,12 @@ public class DomainsResource {
       String challenge,
       List<String> events) {}
 
-  /**
-   * The certificate state of a name. Read-only, so the node's own wildcard ({@code *.g.<fqdn>},
-   * {@code jtau.acme.wildcard-generated}) may be looked at too; any other wildcard is 400.
-   */
   @GET
   @Path("/{fqdn}/cert")
   public CertView cert(@PathParam("fqdn") String fqdn, @PathParam("project") String project) {
     requireProject(project);
+    String n = normalized(fqdn);
     java.util.Optional<AcmeCertificates> acme = node.acme();
-    String n =
-        acme.isPresent() && acme.get().ownWildcard(fqdn)
-            ? fqdn.trim().toLowerCase(java.util.Locale.ROOT)
-            : normalized(fqdn);
     if (acme.isEmpty()) {
       return new CertView(
           n, false, "acme-off", null, null, null, null, null, null, 0, null, List.of());
@@ -137,33 +130,8 @@ public class DomainsResource {
       @jakarta.ws.rs.QueryParam("challenge") String challenge,
       @jakarta.ws.rs.QueryParam("renew") boolean renew) {
     requireProject(project);
-    if (challenge != null && !AcmeCertificates.challengeTypes().contains(challenge)) {
-      throw badRequest(
-          "challenge: unknown ACME challenge type "
-              + challenge
-              + " (expected one of "
-              + AcmeCertificates.challengeTypes()
-              + ")");
-    }
-    if ("dns-01".equals(challenge) && node.dnsPort() < 0) {
-      throw conflict(
-          "the node's DNS is off (jtau.dns.port=-1): a dns-01 challenge cannot be answered");
-    }
-    if ("tls-alpn-01".equals(challenge) && node.config().tls().port() < 0) {
-      throw conflict(
-          "HTTPS is off on this node (jtau.tls.port=-1): a tls-alpn-01 challenge cannot be"
-              + " answered");
-    }
+    AcmeCertificates acme = acmeFor(node, challenge);
     String n = normalized(fqdn);
-    AcmeCertificates acme =
-        node.acme()
-            .orElseThrow(
-                () ->
-                    new WebApplicationException(
-                        jakarta.ws.rs.core.Response.status(409)
-                            .type(MediaType.TEXT_PLAIN)
-                            .entity("ACME is off on this node (jtau.acme.enabled=false)\n")
-                            .build()));
     if (!node.claims().isVerified(project, n)) {
       String why =
           n
@@ -182,7 +150,7 @@ public class DomainsResource {
     return view(acme, n);
   }
 
-  private static WebApplicationException badRequest(String message) {
+  static WebApplicationException badRequest(String message) {
     return new WebApplicationException(
         jakarta.ws.rs.core.Response.status(400)
             .type(MediaType.TEXT_PLAIN)
@@ -190,7 +158,33 @@ public class DomainsResource {
             .build());
   }
 
-  private static WebApplicationException conflict(String message) {
+  /**
+   * The node's ACME manager for an order with {@code challenge} (null = the node's preference): 400
+   * for an unknown type, 409 when ACME is off or the type cannot be answered here.
+   */
+  static AcmeCertificates acmeFor(Node node, String challenge) {
+    if (challenge != null && !AcmeCertificates.challengeTypes().contains(challenge)) {
+      throw badRequest(
+          "challenge: unknown ACME challenge type "
+              + challenge
+              + " (expected one of "
+              + AcmeCertificates.challengeTypes()
+              + ")");
+    }
+    if ("dns-01".equals(challenge) && node.dnsPort() < 0) {
+      throw conflict(
+          "the node's DNS is off (jtau.dns.port=-1): a dns-01 challenge cannot be answered");
+    }
+    if ("tls-alpn-01".equals(challenge) && node.config().tls().port() < 0) {
+      throw conflict(
+          "HTTPS is off on this node (jtau.tls.port=-1): a tls-alpn-01 challenge cannot be"
+              + " answered");
+    }
+    return node.acme()
+        .orElseThrow(() -> conflict("ACME is off on this node (jtau.acme.enabled=false)"));
+  }
+
+  static WebApplicationException conflict(String message) {
     return new WebApplicationException(
         jakarta.ws.rs.core.Response.status(409)
             .type(MediaType.TEXT_PLAIN)
@@ -198,7 +192,7 @@ public class DomainsResource {
             .build());
   }
 
-  private static String normalized(String fqdn) {
+  static String normalized(String fqdn) {
     try {
       return AcmeCertificates.normalize(fqdn);
     } catch (IllegalArgumentException e) {
@@ -206,7 +200,7 @@ public class DomainsResource {
     }
   }
 
-  private static CertView view(AcmeCertificates acme, String n) {
+  static CertView view(AcmeCertificates acme, String n) {
     AcmeCertificates.CertStatus s = acme.status(n);
     List<String> events = new ArrayList<>();
     for (AcmeCertificates.Event e : acme.events()) {

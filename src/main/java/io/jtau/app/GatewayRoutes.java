@@ -11,6 +11,7 @@ import io.jtau.runtime.wasm.HttpRequest;
 import io.jtau.runtime.wasm.HttpResponse;
 import io.jtau.runtime.wasm.Invocation;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,6 +48,9 @@ public class GatewayRoutes {
   @Inject Node node;
   @Inject MeterRegistry meters;
 
+  private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   void install(@Observes Router router) {
     router.route().order(Integer.MIN_VALUE + 100).handler(this::handle);
   }
@@ -60,7 +65,7 @@ public class GatewayRoutes {
       java.util.Optional<String> answer =
           node.acmeChallenges().answer(host, req.path().substring(ACME_CHALLENGE.length()));
       if (answer.isPresent()) {
-        accessLog(ctx, t0, host, "-");
+        observe(ctx, t0, host, "-", "acme");
         ctx.response().putHeader("Content-Type", "application/octet-stream").end(answer.get());
         return;
       }
@@ -69,16 +74,16 @@ public class GatewayRoutes {
     java.util.Optional<ProjectKey> owner = gateway.owner(host);
     if (owner.isEmpty()) {
       if (isNodeHost(host)) {
-        accessLog(ctx, t0, host, "-");
+        observe(ctx, t0, host, "-", "node");
         ctx.next();
         return;
       }
-      accessLog(ctx, t0, host, "-");
+      observe(ctx, t0, host, "-", "unknown-host");
       plain(ctx, 404, "no project serves " + (host.isEmpty() ? "this host" : host) + "\n");
       return;
     }
     String project = owner.get().project();
-    accessLog(ctx, t0, host, project);
+    observe(ctx, t0, host, project, "project");
     String path;
     try {
       path = decodePath(req.path());
@@ -258,14 +263,21 @@ public class GatewayRoutes {
     return node.config().gateway().nodeHosts().map(l -> l.contains(host)).orElse(false);
   }
 
-  private void accessLog(RoutingContext ctx, long t0, String host, String project) {
-    if (!node.config().gateway().accessLog()) {
-      return;
-    }
+  /**
+   * Records the request when it ends: the {@code jtau.http.requests} timer (labels project, route,
+   * status class; bounded by the number of projects, never by paths) and, when on, the access log.
+   */
+  private void observe(RoutingContext ctx, long t0, String host, String project, String route) {
+    boolean log = node.config().gateway().accessLog();
     HttpServerRequest req = ctx.request();
     ctx.addEndHandler(
         v -> {
           var resp = ctx.response();
+          long nanos = System.nanoTime() - t0;
+          timer(project, route, resp.getStatusCode()).record(nanos, TimeUnit.NANOSECONDS);
+          if (!log) {
+            return;
+          }
           StringBuilder b = new StringBuilder(192);
           b.append("{\"host\":");
           json(b, host);
@@ -277,7 +289,7 @@ public class GatewayRoutes {
           json(b, String.valueOf(req.version()));
           b.append(",\"status\":").append(resp.getStatusCode());
           b.append(",\"bytes\":").append(resp.bytesWritten());
-          b.append(",\"micros\":").append((System.nanoTime() - t0) / 1000);
+          b.append(",\"micros\":").append(nanos / 1000);
           b.append(",\"project\":");
           json(b, project);
           b.append(",\"remote\":");
@@ -285,6 +297,20 @@ public class GatewayRoutes {
           b.append('}');
           ACCESS.info(b);
         });
+  }
+
+  /** The request timer of (project, route, status class), registered once. */
+  private Timer timer(String project, String route, int status) {
+    String statusClass = status >= 100 && status < 600 ? (status / 100) + "xx" : "other";
+    return timers.computeIfAbsent(
+        project + '\n' + route + '\n' + statusClass,
+        k ->
+            Timer.builder("jtau.http.requests")
+                .description("HTTP requests through the node's router, by project and route")
+                .tag("project", project)
+                .tag("route", route)
+                .tag("status", statusClass)
+                .register(meters));
   }
 
   private static void json(StringBuilder b, String s) {

@@ -320,6 +320,12 @@ public class Node {
       }
     }
     if (config.acme().enabled()) {
+      config
+          .acme()
+          .eabHmacKey()
+          .filter(k -> !k.isBlank())
+          .map(String::strip)
+          .ifPresent(redactor::register);
       try {
         acme =
             AcmeService.start(

@@ -243,6 +243,18 @@ public interface NodeConfig {
     /** Contact e-mail given to the CA for the account (optional). */
     Optional<String> email();
 
+    /**
+     * Key identifier of an external account binding (RFC 8555 §7.3.4), for CAs that require one
+     * (ZeroSSL, Google Trust Services, Sectigo...); goes with {@code eab-hmac-key}.
+     */
+    Optional<String> eabKid();
+
+    /**
+     * The binding's MAC key, base64url as the CA gives it. A secret: prefer the environment
+     * variable {@code JTAU_ACME_EAB_HMAC_KEY}; it is redacted from logs and error answers.
+     */
+    Optional<String> eabHmacKey();
+
     /** Agree to the CA's terms of service (required by most CAs; read them first). */
     @WithDefault("false")
     boolean agreeTerms();

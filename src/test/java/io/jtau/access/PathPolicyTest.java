@@ -74,6 +74,8 @@ class PathPolicyTest {
           POST   | /api/tokens                               | operator
           DELETE | /api/tokens/tok_1                         | operator
           GET    | /api/audit                                | operator
+          GET    | /api/acme/certs                           | operator
+          POST   | /api/acme/certs/cloud.example.com         | operator
           GET    | /api/dream                                | operator
           POST   | /api/dream/samples/hello                  | operator
           GET    | /api/something-new                        | operator
@@ -177,6 +179,8 @@ class PathPolicyTest {
           push-a    | GET    | /api/projects/a/status           | 0
           all-a     | GET    | /api/tokens                      | 403
           all-a     | GET    | /api/audit                       | 403
+          all-a     | GET    | /api/acme/certs                  | 403
+          all-a     | POST   | /api/acme/certs/x.example.com    | 403
           all-a     | GET    | /api/dream                       | 403
           all-a     | GET    | /q/metrics                       | 403
           all-a     | GET    | /api/projects                    | 0

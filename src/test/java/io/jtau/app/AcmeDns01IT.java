@@ -3,18 +3,13 @@ package io.jtau.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jtau.Pebble;
 import io.jtau.dream.Dream;
-import io.jtau.runtime.gateway.Pem;
-import io.jtau.runtime.gateway.SelfSigned;
-import io.jtau.runtime.gateway.SniKeyManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -62,34 +56,14 @@ class AcmeDns01IT {
   static final String NODE_NAME = "api.tau.dream.localhost";
   static final String WILDCARD = "*.g.dream.localhost";
 
-  /** Ports and pebble's HTTPS key, made once before the node boots. */
+  /** Pebble (not started), made once before the node boots so the node can trust it. */
   static final class Env {
     static final Env INSTANCE = new Env();
-    final int acmePort = freePort();
-    final int mgmtPort = freePort();
-    final Path dir;
-    final Path cert;
-    final Path key;
-    Process pebble;
+    final Pebble pebble;
 
     private Env() {
       try {
-        dir = Files.createTempDirectory("jtau-acme-dns01-it");
-        SniKeyManager.KeyAndChain kc =
-            SelfSigned.loadOrCreate(
-                dir.resolve("tls"), List.of("localhost"), List.of("127.0.0.1"), new SecureRandom());
-        cert = dir.resolve("pebble-wfe.pem");
-        key = dir.resolve("pebble-wfe.key");
-        Files.writeString(cert, Pem.encode("CERTIFICATE", kc.chain()[0].getEncoded()));
-        Files.writeString(key, Pem.encode("PRIVATE KEY", kc.key().getEncoded()));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    static int freePort() {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        return s.getLocalPort();
+        pebble = new Pebble();
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
@@ -104,8 +78,8 @@ class AcmeDns01IT {
       return Map.ofEntries(
           Map.entry("jtau.data-dir", "target/acme-dns01-it-node-data"),
           Map.entry("jtau.acme.enabled", "true"),
-          Map.entry("jtau.acme.directory", "https://127.0.0.1:" + e.acmePort + "/dir"),
-          Map.entry("jtau.acme.trusted-ca", e.cert.toString()),
+          Map.entry("jtau.acme.directory", e.pebble.directory().toString()),
+          Map.entry("jtau.acme.trusted-ca", e.pebble.wfeCert.toString()),
           Map.entry("jtau.acme.agree-terms", "true"),
           Map.entry("jtau.acme.check-seconds", "1"),
           Map.entry("jtau.acme.backoff-min-seconds", "1"),
@@ -126,18 +100,13 @@ class AcmeDns01IT {
   @AfterAll
   static void stopPebble() throws Exception {
     Env e = Env.INSTANCE;
-    if (e.pebble != null) {
-      e.pebble.destroy();
-      e.pebble.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-    }
-    Node.wipe(e.dir);
+    e.pebble.close();
+    Node.wipe(e.pebble.dir);
   }
 
   @Test
   void issuesTheGeneratedWildcardAndANodeNameOverDns01() throws Exception {
-    Assumptions.assumeTrue(
-        Files.isExecutable(Path.of("/usr/bin/pebble")),
-        "pebble (the ACME test CA) is not installed: apt-get install pebble");
+    Assumptions.assumeTrue(Pebble.installed(), Pebble.MISSING);
     await().atMost(Duration.ofSeconds(120)).until(dream::ready);
     var acme = node.acme().orElseThrow();
     String fqdn = node.config().fqdn();
@@ -212,14 +181,29 @@ class AcmeDns01IT {
     assertThat(node.acmeChallenges().size()).isZero();
     assertThat(txt("_acme-challenge.g." + fqdn).getRcode()).isEqualTo(org.xbill.DNS.Rcode.NXDOMAIN);
 
-    // The wildcard's state is readable through the API and the CLI (exit 0: valid); asking for
-    // it, like for any wildcard, is refused naming the field.
+    // The operator's view lists the wildcard (exit 0: every name valid); the operator may ask
+    // for it again (here a forced renewal, dns-01 again); a project's API refuses it like any
+    // wildcard, naming the field.
     String nodeUrl = "http://127.0.0.1:" + port.get();
     String token = Files.readString(node.operatorTokenFile()).strip();
-    String[] cli =
-        AcmeIT.tau("domain", "cert", WILDCARD, "-p", "hello", "--node", nodeUrl, "--token", token);
-    assertThat(cli[0]).as(cli[1]).isEqualTo("0");
-    assertThat(cli[1]).contains("state        valid").contains("challenge    dns-01");
+    String[] list = AcmeIT.tau("cert", "list", "--node", nodeUrl, "--token", token);
+    assertThat(list[0]).as(list[1]).isEqualTo("0");
+    assertThat(list[1].lines().filter(l -> l.startsWith(WILDCARD)))
+        .singleElement()
+        .satisfies(l -> assertThat(l).contains("valid").contains("dns-01"));
+    String firstSerial = handshake(generated, pebbleRoot()).serial();
+    String[] renew =
+        AcmeIT.tau("cert", "request", WILDCARD, "--renew", "--node", nodeUrl, "--token", token);
+    assertThat(renew[1]).contains(WILDCARD);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !handshake(generated, pebbleRoot()).serial().equals(firstSerial));
+    assertThat(acme.events())
+        .anyMatch(
+            e ->
+                e.name().equals(WILDCARD)
+                    && e.kind().equals("renewed")
+                    && e.message().contains("(dns-01)"));
     HttpResponse<String> ask =
         HttpClient.newHttpClient()
             .send(
@@ -231,6 +215,16 @@ class AcmeDns01IT {
                 HttpResponse.BodyHandlers.ofString());
     assertThat(ask.statusCode()).isEqualTo(400);
     assertThat(ask.body()).contains("fqdn: not a DNS name: " + WILDCARD);
+    HttpResponse<String> other =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(nodeUrl + "/api/acme/certs/*.example.test"))
+                    .header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(other.statusCode()).isEqualTo(400);
+    assertThat(other.body()).contains("fqdn: not a DNS name: *.example.test");
 
     // 4. Stored without a star, sealed.
     Path file = node.dataDir().resolve("acme/certs/_wildcard.g." + fqdn + ".pem");
@@ -261,74 +255,15 @@ class AcmeDns01IT {
   }
 
   void startPebble() throws Exception {
-    Env e = Env.INSTANCE;
-    Path config = e.dir.resolve("pebble.json");
-    Files.writeString(
-        config,
-        new ObjectMapper()
-            .writeValueAsString(
-                Map.of(
-                    "pebble",
-                    Map.of(
-                        "listenAddress",
-                        "127.0.0.1:" + e.acmePort,
-                        "managementListenAddress",
-                        "127.0.0.1:" + e.mgmtPort,
-                        "certificate",
-                        e.cert.toString(),
-                        "privateKey",
-                        e.key.toString(),
-                        "httpPort",
-                        port.get(),
-                        "tlsPort",
-                        tls.port(),
-                        "ocspResponderURL",
-                        "",
-                        "externalAccountBindingRequired",
-                        false))));
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                "/usr/bin/pebble",
-                "-config",
-                config.toString(),
-                "-dnsserver",
-                "127.0.0.1:" + node.dnsPort())
-            .redirectErrorStream(true)
-            .redirectOutput(e.dir.resolve("pebble.log").toFile());
-    pb.environment().put("PEBBLE_VA_NOSLEEP", "1");
-    // Every order validates afresh (pebble would otherwise reuse valid authorizations at random).
-    pb.environment().put("PEBBLE_AUTHZREUSE", "0");
-    e.pebble = pb.start();
-    HttpClient trusting =
-        HttpClient.newBuilder().sslContext(AcmeIT.trusting(AcmeIT.pemCerts(e.cert))).build();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .until(
-            () ->
-                trusting
-                        .send(
-                            HttpRequest.newBuilder(
-                                    URI.create("https://127.0.0.1:" + e.acmePort + "/dir"))
-                                .timeout(Duration.ofSeconds(5))
-                                .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                        .statusCode()
-                    == 200);
+    Env.INSTANCE.pebble.start(
+        Map.of("httpPort", port.get(), "tlsPort", tls.port()),
+        // Every order validates afresh (pebble would otherwise reuse valid authorizations).
+        Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_AUTHZREUSE", "0"),
+        "127.0.0.1:" + node.dnsPort());
   }
 
   List<X509Certificate> pebbleRoot() throws Exception {
-    Env e = Env.INSTANCE;
-    HttpClient trusting =
-        HttpClient.newBuilder().sslContext(AcmeIT.trusting(AcmeIT.pemCerts(e.cert))).build();
-    String pem =
-        trusting
-            .send(
-                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + e.mgmtPort + "/roots/0"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    return List.of(Pem.certificates(pem));
+    return Env.INSTANCE.pebble.roots();
   }
 
   /** What a handshake showed: leaf subject, its DNS names, the HTTP status line, the serial. */
@@ -357,7 +292,7 @@ class AcmeDns01IT {
           },
           null);
     } else {
-      ctx = AcmeIT.trusting(anchors);
+      ctx = Pebble.trusting(anchors);
     }
     try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", tls.port())) {
       s.setSoTimeout(10_000);

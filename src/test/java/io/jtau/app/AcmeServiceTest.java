@@ -112,4 +112,33 @@ class AcmeServiceTest {
         .hasMessageStartingWith("jtau.acme.challenges: ")
         .hasMessageContaining(message);
   }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "kid-1 | ''                | jtau.acme.eab-hmac-key: missing",
+        "''    | c2VjcmV0LWtleS0xMjM0NTY3ODkw | jtau.acme.eab-kid: missing",
+        "kid-1 | not*base64        | jtau.acme.eab-hmac-key: not base64url",
+        "kid-1 | c2hvcnQ           | jtau.acme.eab-hmac-key: shorter than 16 bytes",
+      })
+  void refusesAHalfOrBadExternalAccountBinding(String kid, String key, String message) {
+    assertThatThrownBy(
+            () -> AcmeService.binding(java.util.Optional.of(kid), java.util.Optional.of(key)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(message)
+        .hasMessageNotContaining(key.isEmpty() ? "\u0000" : key);
+  }
+
+  @Test
+  void anExternalAccountBindingNeedsBothParts() {
+    assertThat(AcmeService.binding(java.util.Optional.empty(), java.util.Optional.empty()))
+        .isEmpty();
+    var b =
+        AcmeService.binding(
+            java.util.Optional.of(" kid-1 "),
+            java.util.Optional.of("c2VjcmV0LWtleS0xMjM0NTY3ODkw"));
+    assertThat(b.orElseThrow().kid()).isEqualTo("kid-1");
+    assertThat(b.orElseThrow().toString()).doesNotContain("c2VjcmV0");
+  }
 }

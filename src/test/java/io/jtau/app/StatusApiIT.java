@@ -72,7 +72,25 @@ class StatusApiIT {
     JsonNode events = json.readTree(get("/api/projects/hello/events"));
     assertThat(events.findValuesAsText("reason")).contains("Applied");
 
+    // One request through the gateway, one to a host nobody serves.
+    for (String host : List.of("hello-r4zkwruy.g.dream.localhost", "nobody.example.test")) {
+      http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get() + "/hello?x=1"))
+              .header("Host", host)
+              .timeout(Duration.ofSeconds(10))
+              .build(),
+          HttpResponse.BodyHandlers.discarding());
+    }
     String metrics = get("/q/metrics");
+    // Requests are counted per project and route, never per path.
+    assertThat(metrics)
+        .contains(
+            "jtau_http_requests_seconds_count{project=\"hello\",route=\"project\",status=\"2xx\"}")
+        .contains(
+            "jtau_http_requests_seconds_count{project=\"-\",route=\"unknown-host\",status=\"4xx\"}")
+        .contains("jtau_http_requests_seconds_count{project=\"-\",route=\"node\",status=\"2xx\"}")
+        .doesNotContain("http_server_requests")
+        .doesNotContain("/hello");
     assertThat(metrics)
         .contains("jtau_reconcile_duration_seconds_count")
         .contains("jtau_reconcile_queue_depth")

@@ -160,6 +160,8 @@ class AccessIT {
           {"GET", "/api/tokens"},
           {"GET", "/api/audit"},
           {"GET", "/api/dream"},
+          {"GET", "/api/acme/certs"},
+          {"POST", "/api/acme/certs/dream.localhost"},
           {"GET", "/q/metrics"}
         }) {
       assertThat(status(cloud, call[0], call[1], other)).as(call[0] + " " + call[1]).isEqualTo(403);

@@ -186,9 +186,7 @@ public class DomainCommand implements Runnable {
             + " when the next attempt is due, and recent events.",
         "Exit 0 when a valid certificate is served, 1 otherwise.",
         "Example: tau domain cert www.example.com --project shop --request",
-        "Example: tau domain cert www.example.com --project shop --challenge tls-alpn-01",
-        "The node's own wildcard for generated domains (jtau.acme.wildcard-generated, dns-01) can"
-            + " be looked at through any project: tau domain cert '*.g.dream.localhost' -p hello"
+        "Example: tau domain cert www.example.com --project shop --challenge tls-alpn-01"
       })
   static class Cert implements Callable<Integer> {
     @Parameters(index = "0", description = "The domain name.")
@@ -225,43 +223,54 @@ public class DomainCommand implements Runnable {
       try {
         NodeClient client = common.connection.client();
         String path = common.path(fqdn) + "/cert";
-        java.util.List<String> query = new java.util.ArrayList<>();
-        if (challenge != null) {
-          query.add("challenge=" + URLEncoder.encode(challenge, StandardCharsets.UTF_8));
-        }
-        if (renew) {
-          query.add("renew=true");
-        }
+        String query = query(challenge, renew);
         boolean post = request || !query.isEmpty();
-        String target = query.isEmpty() ? path : path + "?" + String.join("&", query);
+        String target = query.isEmpty() ? path : path + "?" + query;
         JsonNode c = post ? client.post(target) : client.get(path);
-        if (common.json) {
-          System.out.println(NodeClient.pretty(c));
-        } else {
-          System.out.printf("%-12s %s%n", "name", c.path("fqdn").asText());
-          System.out.printf("%-12s %s%n", "state", c.path("state").asText());
-          line("issuer", c.path("issuer"));
-          line("challenge", c.path("challenge"));
-          line("not before", c.path("notBefore"));
-          line("not after", c.path("notAfter"));
-          line("last error", c.path("lastError"));
-          line("last try", c.path("lastAttempt"));
-          line("next try", c.path("nextAttempt"));
-          for (JsonNode e : c.path("events")) {
-            System.out.println("  " + e.asText());
-          }
-        }
-        return "valid".equals(c.path("state").asText()) ? 0 : 1;
+        return print(c, common.json);
       } catch (NodeClient.NodeException e) {
         System.err.println("tau domain cert: " + e.getMessage());
         return e.exitCode;
       }
     }
 
+    /** Prints one certificate's state (as JSON or as lines); 0 when valid, else 1. */
+    static int print(JsonNode c, boolean json) {
+      if (json) {
+        System.out.println(NodeClient.pretty(c));
+      } else {
+        System.out.printf("%-12s %s%n", "name", c.path("fqdn").asText());
+        System.out.printf("%-12s %s%n", "state", c.path("state").asText());
+        line("issuer", c.path("issuer"));
+        line("challenge", c.path("challenge"));
+        line("not before", c.path("notBefore"));
+        line("not after", c.path("notAfter"));
+        line("last error", c.path("lastError"));
+        line("last try", c.path("lastAttempt"));
+        line("next try", c.path("nextAttempt"));
+        for (JsonNode e : c.path("events")) {
+          System.out.println("  " + e.asText());
+        }
+      }
+      return "valid".equals(c.path("state").asText()) ? 0 : 1;
+    }
+
     private static void line(String label, JsonNode v) {
       if (!v.isMissingNode() && !v.isNull()) {
         System.out.printf("%-12s %s%n", label, v.asText());
       }
+    }
+
+    /** The query of an order request: {@code challenge=T&renew=true}, or empty. */
+    static String query(String challenge, boolean renew) {
+      java.util.List<String> query = new java.util.ArrayList<>();
+      if (challenge != null) {
+        query.add("challenge=" + URLEncoder.encode(challenge, StandardCharsets.UTF_8));
+      }
+      if (renew) {
+        query.add("renew=true");
+      }
+      return String.join("&", query);
     }
   }
 }

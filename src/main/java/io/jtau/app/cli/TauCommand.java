@@ -31,7 +31,8 @@ import picocli.CommandLine.Command;
       LogsCommand.class,
       DbCommand.class,
       ProjectCommand.class,
-      DomainCommand.class
+      DomainCommand.class,
+      CertCommand.class
     })
 public class TauCommand implements Runnable {
 

@@ -88,7 +88,36 @@ public final class AcmeCertificates {
       int ordersPerHour,
       Duration networkTimeout,
       Duration challengeTimeout,
-      List<String> challenges) {
+      List<String> challenges,
+      Optional<Binding> binding) {
+
+    /** Settings without an external account binding. */
+    public Settings(
+        URI directory,
+        Optional<String> email,
+        boolean agreeTerms,
+        SSLContext trust,
+        Duration renewBefore,
+        Duration backoffMin,
+        Duration backoffMax,
+        int ordersPerHour,
+        Duration networkTimeout,
+        Duration challengeTimeout,
+        List<String> challenges) {
+      this(
+          directory,
+          email,
+          agreeTerms,
+          trust,
+          renewBefore,
+          backoffMin,
+          backoffMax,
+          ordersPerHour,
+          networkTimeout,
+          challengeTimeout,
+          challenges,
+          Optional.empty());
+    }
 
     /** Checks the challenge preference. */
     public Settings {
@@ -99,6 +128,40 @@ public final class AcmeCertificates {
       for (String c : challenges) {
         checkChallenge(c);
       }
+    }
+  }
+
+  /**
+   * An external account binding (RFC 8555 §7.3.4): the CA's key identifier and MAC key (base64url).
+   * The key is a secret; {@link #toString()} never shows it.
+   */
+  public record Binding(String kid, String hmacKey) {
+
+    /** Checks both parts. */
+    public Binding {
+      if (kid == null || kid.isBlank()) {
+        throw new IllegalArgumentException("jtau.acme.eab-kid: empty");
+      }
+      try {
+        if (java.util.Base64.getUrlDecoder().decode(hmacKey.strip()).length < 16) {
+          throw new IllegalArgumentException(
+              "jtau.acme.eab-hmac-key: shorter than 16 bytes (give the key exactly as the CA"
+                  + " shows it, base64url)");
+        }
+      } catch (IllegalArgumentException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("jtau.acme.")) {
+          throw e;
+        }
+        throw new IllegalArgumentException(
+            "jtau.acme.eab-hmac-key: not base64url (give the key exactly as the CA shows it)");
+      }
+      kid = kid.strip();
+      hmacKey = hmacKey.strip();
+    }
+
+    @Override
+    public String toString() {
+      return "Binding[kid=" + kid + ", hmacKey=<redacted>]";
     }
   }
 
@@ -227,7 +290,8 @@ public final class AcmeCertificates {
                 settings.agreeTerms(),
                 settings.trust(),
                 settings.networkTimeout(),
-                settings.challengeTimeout()));
+                settings.challengeTimeout(),
+                settings.binding()));
     Files.createDirectories(dir.resolve("certs"));
     loadState();
     try (var files = Files.list(dir.resolve("certs"))) {

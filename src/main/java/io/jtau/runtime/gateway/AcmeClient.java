@@ -48,7 +48,8 @@ final class AcmeClient {
       boolean agreeTerms,
       SSLContext trust,
       Duration networkTimeout,
-      Duration challengeTimeout) {}
+      Duration challengeTimeout,
+      Optional<AcmeCertificates.Binding> binding) {}
 
   /** Why an order failed, as the CA said it; {@code challenge} = the type that failed, if any. */
   static final class OrderFailed extends Exception {
@@ -195,6 +196,14 @@ final class AcmeClient {
     AccountBuilder ab = new AccountBuilder().useKeyPair(accountKey);
     if (settings.agreeTerms()) {
       ab.agreeToTermsOfService();
+    }
+    if (settings.binding().isPresent()) {
+      AcmeCertificates.Binding b = settings.binding().get();
+      ab.withKeyIdentifier(b.kid(), b.hmacKey());
+    } else if (session.getMetadata().isExternalAccountRequired()) {
+      throw new OrderFailed(
+          "the CA requires an external account binding: set jtau.acme.eab-kid and"
+              + " jtau.acme.eab-hmac-key (from the CA's account page)");
     }
     settings.email().filter(e -> !e.isBlank()).ifPresent(ab::addEmail);
     return ab.create(session);
