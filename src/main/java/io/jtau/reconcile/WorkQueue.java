@@ -145,6 +145,12 @@ public final class WorkQueue implements AutoCloseable {
     return states.size();
   }
 
+  /** When the key's last run started, by the queue's clock (millis), or -1 (for tests). */
+  long lastStartMillis(ProjectKey key) {
+    Long last = lastStart.get(key);
+    return last == null ? -1 : last;
+  }
+
   /** Starts the key's run now, or once {@code minInterval} has passed since its last start. */
   private void dispatch(ProjectKey key) {
     Long last = lastStart.get(key);
