@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.jtau.Pebble;
+import io.jtau.TlsProbe;
+import io.jtau.TlsProbe.Served;
 import io.jtau.dream.Dream;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -14,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -22,10 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -267,65 +264,8 @@ class AcmeDns01IT {
   }
 
   /** What a handshake showed: leaf subject, its DNS names, the HTTP status line, the serial. */
-  record Served(String subject, List<String> sans, String status, String serial) {}
-
-  /**
-   * TLS with SNI; {@code anchors} = trust only these and check the host name (null = trust
-   * anything, no host name check).
-   */
+  /** TLS with SNI; anchors = trust only these and check the host name (null = trust anything). */
   Served handshake(String sniName, List<X509Certificate> anchors) throws Exception {
-    SSLContext ctx;
-    if (anchors == null) {
-      ctx = SSLContext.getInstance("TLS");
-      ctx.init(
-          null,
-          new javax.net.ssl.TrustManager[] {
-            new javax.net.ssl.X509TrustManager() {
-              public void checkClientTrusted(X509Certificate[] c, String a) {}
-
-              public void checkServerTrusted(X509Certificate[] c, String a) {}
-
-              public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-              }
-            }
-          },
-          null);
-    } else {
-      ctx = Pebble.trusting(anchors);
-    }
-    try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", tls.port())) {
-      s.setSoTimeout(10_000);
-      SSLParameters p = s.getSSLParameters();
-      p.setServerNames(List.of(new SNIHostName(sniName)));
-      if (anchors != null) {
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-      }
-      s.setSSLParameters(p);
-      s.startHandshake();
-      X509Certificate leaf = (X509Certificate) s.getSession().getPeerCertificates()[0];
-      List<String> sans = new java.util.ArrayList<>();
-      if (leaf.getSubjectAlternativeNames() != null) {
-        for (List<?> san : leaf.getSubjectAlternativeNames()) {
-          if (Integer.valueOf(2).equals(san.get(0))) {
-            sans.add(String.valueOf(san.get(1)));
-          }
-        }
-      }
-      s.getOutputStream()
-          .write(
-              ("GET / HTTP/1.1\r\nHost: " + sniName + "\r\nConnection: close\r\n\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-      String status =
-          new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)
-              .lines()
-              .findFirst()
-              .orElse("");
-      return new Served(
-          leaf.getSubjectX500Principal().getName(),
-          sans,
-          status,
-          leaf.getSerialNumber().toString(16));
-    }
+    return TlsProbe.get(tls.port(), sniName, anchors);
   }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jtau.Pebble;
+import io.jtau.TlsProbe;
 import io.jtau.dream.Dream;
 import io.jtau.model.Identity;
 import io.jtau.model.ProjectConfig;
@@ -37,10 +38,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -426,53 +423,12 @@ class AcmeIT {
   }
 
   /**
-   * TLS with SNI; trust = only these anchors (null = trust anything). Returns (subject, status,
-   * serial number).
+   * TLS with SNI; anchors = trust only these and check the host name (null = trust anything).
+   * Returns (subject, status line, serial number).
    */
   String[] tlsGet(String sniName, List<X509Certificate> anchors) throws Exception {
-    SSLContext ctx;
-    if (anchors == null) {
-      ctx = SSLContext.getInstance("TLS");
-      ctx.init(
-          null,
-          new javax.net.ssl.TrustManager[] {
-            new javax.net.ssl.X509TrustManager() {
-              public void checkClientTrusted(X509Certificate[] c, String a) {}
-
-              public void checkServerTrusted(X509Certificate[] c, String a) {}
-
-              public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-              }
-            }
-          },
-          null);
-    } else {
-      ctx = Pebble.trusting(anchors);
-    }
-    try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", tls.port())) {
-      s.setSoTimeout(10_000);
-      SSLParameters p = s.getSSLParameters();
-      p.setServerNames(List.of(new SNIHostName(sniName)));
-      s.setSSLParameters(p);
-      s.startHandshake();
-      X509Certificate leaf = (X509Certificate) s.getSession().getPeerCertificates()[0];
-      if (anchors != null) {
-        assertThat(leaf.getSubjectAlternativeNames().toString()).contains(sniName);
-      }
-      s.getOutputStream()
-          .write(
-              ("GET / HTTP/1.1\r\nHost: " + sniName + "\r\nConnection: close\r\n\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-      String status =
-          new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)
-              .lines()
-              .findFirst()
-              .orElse("");
-      return new String[] {
-        leaf.getSubjectX500Principal().getName(), status, leaf.getSerialNumber().toString(16)
-      };
-    }
+    TlsProbe.Served s = TlsProbe.get(tls.port(), sniName, anchors);
+    return new String[] {s.subject(), s.status(), s.serial()};
   }
 
   /** Runs the CLI in-process; returns (exit code, stdout). */

@@ -390,61 +390,15 @@ class GatewayIT {
   @Inject TlsServer tls;
   @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp;
 
-  /** A TLS client context that trusts any server certificate (the test looks at it itself). */
-  static javax.net.ssl.SSLContext trustAll() throws Exception {
-    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-    ctx.init(
-        null,
-        new javax.net.ssl.TrustManager[] {
-          new javax.net.ssl.X509TrustManager() {
-            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
-
-            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
-
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-              return new java.security.cert.X509Certificate[0];
-            }
-          }
-        },
-        null);
-    return ctx;
-  }
-
   /** A TLS connection to the node's HTTPS port, handshaken with SNI and the ALPN protocols. */
   javax.net.ssl.SSLSocket handshake(String sniName, String... protocols) throws Exception {
-    javax.net.ssl.SSLSocket s =
-        (javax.net.ssl.SSLSocket)
-            trustAll().getSocketFactory().createSocket("127.0.0.1", tls.port());
-    try {
-      s.setSoTimeout(10_000);
-      javax.net.ssl.SSLParameters p = s.getSSLParameters();
-      p.setServerNames(List.of(new javax.net.ssl.SNIHostName(sniName)));
-      if (protocols.length > 0) {
-        p.setApplicationProtocols(protocols);
-      }
-      s.setSSLParameters(p);
-      s.startHandshake();
-      return s;
-    } catch (Exception e) {
-      s.close();
-      throw e;
-    }
+    return io.jtau.TlsProbe.handshake(tls.port(), sniName, null, protocols);
   }
 
   /** Connects over TLS with an SNI name, sends GET /, returns (certificate CN, status line). */
   String[] tlsGet(String sniName) throws Exception {
-    try (javax.net.ssl.SSLSocket s = handshake(sniName)) {
-      var cert = (java.security.cert.X509Certificate) s.getSession().getPeerCertificates()[0];
-      s.getOutputStream()
-          .write(
-              ("GET / HTTP/1.1\r\nHost: " + sniName + "\r\nConnection: close\r\n\r\n").getBytes());
-      String status =
-          new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)
-              .lines()
-              .findFirst()
-              .orElse("");
-      return new String[] {cert.getSubjectX500Principal().getName(), status};
-    }
+    io.jtau.TlsProbe.Served s = io.jtau.TlsProbe.get(tls.port(), sniName, null);
+    return new String[] {s.subject(), s.status()};
   }
 
   @Test

@@ -76,6 +76,11 @@ class AcmeCertificatesTest {
       };
 
   static AcmeCertificates.Settings settings(URI directory) {
+    return settings(directory, List.of("http-01", "tls-alpn-01"));
+  }
+
+  /** Settings for tests: 60 s backoff doubling to 300 s, 20 orders per hour, short timeouts. */
+  static AcmeCertificates.Settings settings(URI directory, List<String> challenges) {
     return new AcmeCertificates.Settings(
         directory,
         Optional.empty(),
@@ -87,7 +92,7 @@ class AcmeCertificatesTest {
         20,
         Duration.ofSeconds(1),
         Duration.ofSeconds(5),
-        List.of("http-01", "tls-alpn-01"));
+        challenges);
   }
 
   AcmeCertificates acme(

@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -36,18 +35,7 @@ class AcmeWildcardTest {
   }
 
   static AcmeCertificates.Settings settings(List<String> challenges) {
-    return new AcmeCertificates.Settings(
-        URI.create("https://127.0.0.1:1/dir"),
-        Optional.empty(),
-        true,
-        null,
-        Duration.ofDays(30),
-        Duration.ofSeconds(60),
-        Duration.ofSeconds(300),
-        20,
-        Duration.ofSeconds(1),
-        Duration.ofSeconds(5),
-        challenges);
+    return AcmeCertificatesTest.settings(URI.create("https://127.0.0.1:1/dir"), challenges);
   }
 
   AcmeCertificates manager(List<String> challenges, SniKeyManager sni, Set<String> wanted)
