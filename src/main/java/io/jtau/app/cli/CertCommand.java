@@ -37,7 +37,8 @@ public class CertCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "One line per name: state, not after, challenge used, last error.",
-        "Exit 0 when every name has a valid certificate, 1 otherwise (for a monitoring check).",
+        "Exit 0 when every wanted name has a valid certificate, 1 otherwise (for a monitoring"
+            + " check); names no longer wanted (shown not-eligible) do not count.",
         "Example: tau cert list --node https://node1.example.com"
       })
   static class ListCerts implements Callable<Integer> {
@@ -61,7 +62,9 @@ public class CertCommand implements Runnable {
               "NAME", "STATE", "NOT AFTER", "CHALLENGE", "LAST ERROR");
         }
         for (JsonNode c : all) {
-          allValid &= "valid".equals(c.path("state").asText());
+          String state = c.path("state").asText();
+          // A kept certificate of a name nobody wants any more does not fail the check.
+          allValid &= state.equals("valid") || state.startsWith("not-eligible");
           if (!json) {
             System.out.printf(
                 "%-40s %-16s %-22s %-12s %s%n",

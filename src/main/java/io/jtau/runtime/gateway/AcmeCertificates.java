@@ -447,6 +447,7 @@ public final class AcmeCertificates {
    * one background thread. Never throws: failures are recorded per name.
    */
   public void runDue() {
+    forgetUnwanted();
     for (String name : dueNames()) {
       if (Thread.currentThread().isInterrupted()) {
         return;
@@ -455,6 +456,43 @@ public final class AcmeCertificates {
     }
     synchronized (this) {
       install();
+    }
+  }
+
+  /**
+   * Forgets names nobody wants any more (a released domain, a removed project, a dropped node
+   * name): their backoff and pending requests go, and their certificate once it has expired (files
+   * deleted, a {@code removed} event). A still-valid certificate is kept (not served while the name
+   * is not eligible), so a name that comes back within its validity needs no new order.
+   */
+  private synchronized void forgetUnwanted() {
+    Set<String> want = new java.util.TreeSet<>();
+    for (String s : wanted.get()) {
+      want.add(s.toLowerCase(Locale.ROOT));
+    }
+    boolean changed = requested.keySet().removeIf(n -> !eligible.test(n));
+    want.addAll(requested.keySet());
+    changed |= attempts.keySet().removeIf(n -> !want.contains(n));
+    changed |= challengeUsed.keySet().removeIf(n -> !want.contains(n) && !issued.containsKey(n));
+    Instant now = clock.instant();
+    for (String n : List.copyOf(issued.keySet())) {
+      SniKeyManager.KeyAndChain kc = issued.get(n);
+      if (!want.contains(n) && !now.isBefore(kc.chain()[0].getNotAfter().toInstant())) {
+        issued.remove(n);
+        challengeUsed.remove(n);
+        try {
+          Files.deleteIfExists(dir.resolve("certs").resolve(fileName(n) + ".pem"));
+          Files.deleteIfExists(dir.resolve("certs").resolve(fileName(n) + ".key"));
+          event(n, "removed", "expired and no longer wanted: certificate and key deleted");
+        } catch (IOException e) {
+          event(n, "error", "cannot delete the expired certificate: " + e.getMessage());
+        }
+        changed = true;
+      }
+    }
+    if (changed) {
+      install();
+      saveState();
     }
   }
 

@@ -529,4 +529,64 @@ class AcmeCertificatesTest {
     assertThat(c.tlsAlpnPending()).isFalse();
     assertThat(c.size()).isZero();
   }
+
+  @Test
+  void namesNobodyWantsAreForgottenAndTheirExpiredCertificatesDeleted() throws Exception {
+    SniKeyManager.KeyAndChain old = stored("old.example.com");
+    java.util.concurrent.atomic.AtomicReference<Set<String>> wanted =
+        new java.util.concurrent.atomic.AtomicReference<>(
+            Set.of("old.example.com", "failing.example.com"));
+    TestClock clock = new TestClock();
+    clock.now = old.chain()[0].getNotBefore().toInstant().plus(Duration.ofDays(1));
+    AcmeCertificates acme =
+        acme(oneOrderPerHour(), clock, new SniKeyManager(), wanted::get, n -> true);
+    acme.runDue();
+    assertThat(acme.status("failing.example.com").failures()).isEqualTo(1);
+
+    // The project lets both go, and the certificate's end passes.
+    wanted.set(Set.of());
+    clock.now = old.chain()[0].getNotAfter().toInstant().plusSeconds(1);
+    acme.runDue();
+    assertThat(acme.statuses())
+        .extracting(AcmeCertificates.CertStatus::name)
+        .doesNotContain("failing.example.com", "old.example.com");
+    assertThat(Files.exists(dir.resolve("certs/old.example.com.pem"))).isFalse();
+    assertThat(Files.exists(dir.resolve("certs/old.example.com.key"))).isFalse();
+    assertThat(acme.events())
+        .anyMatch(e -> e.name().equals("old.example.com") && e.kind().equals("removed"));
+    // Still forgotten after a restart.
+    AcmeCertificates again =
+        acme(oneOrderPerHour(), clock, new SniKeyManager(), wanted::get, n -> true);
+    assertThat(again.statuses())
+        .extracting(AcmeCertificates.CertStatus::name)
+        .doesNotContain("failing.example.com", "old.example.com");
+  }
+
+  @Test
+  void aValidCertificateOfANameNoLongerWantedIsKeptButNotServed() throws Exception {
+    SniKeyManager.KeyAndChain kc = stored("back.example.com");
+    java.util.concurrent.atomic.AtomicBoolean want =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    TestClock clock = new TestClock();
+    clock.now = kc.chain()[0].getNotBefore().toInstant().plus(Duration.ofDays(1));
+    SniKeyManager sni = new SniKeyManager();
+    AcmeCertificates acme =
+        acme(
+            oneOrderPerHour(),
+            clock,
+            sni,
+            () -> want.get() ? Set.of("back.example.com") : Set.of(),
+            n -> want.get());
+    assertThat(sni.select("back.example.com")).isNotNull();
+    want.set(false);
+    acme.runDue();
+    assertThat(sni.select("back.example.com")).isNull();
+    assertThat(Files.exists(dir.resolve("certs/back.example.com.pem"))).isTrue();
+    assertThat(acme.status("back.example.com").state()).startsWith("not-eligible");
+    // The name comes back within the validity: served again, no order needed.
+    want.set(true);
+    acme.runDue();
+    assertThat(sni.select("back.example.com").chain()[0]).isEqualTo(kc.chain()[0]);
+    assertThat(acme.ordersCreated()).isZero();
+  }
 }
