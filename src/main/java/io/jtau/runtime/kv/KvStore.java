@@ -232,6 +232,29 @@ public final class KvStore implements AutoCloseable {
     return committedWrites.get();
   }
 
+  /**
+   * Test seam: takes the commit lock as a leader in the middle of a commit holds it, so that tests
+   * can queue writes behind it deterministically. The returned action, run on the same thread, lets
+   * go and wakes the next leader.
+   */
+  Runnable holdCommits() {
+    commitLock.lock();
+    return () -> {
+      commitLock.unlock();
+      wakeNextLeader();
+    };
+  }
+
+  /** Whether a leader (or {@link #close}) holds the commit lock; for tests. */
+  boolean commitInProgress() {
+    return commitLock.isLocked();
+  }
+
+  /** Writes waiting in the queue (not yet taken by a leader). */
+  int queuedWrites() {
+    return queue.size();
+  }
+
   /** The folder of the environment. */
   public Path dir() {
     return dir;
@@ -404,6 +427,7 @@ public final class KvStore implements AutoCloseable {
         LockSupport.parkNanos(this, left);
         if (Thread.interrupted()) {
           if (withdraw(op)) {
+            Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for a durable write");
           }
           // Already in a batch being committed: its outcome comes within one commit.
