@@ -55,13 +55,14 @@ import jetbrains.exodus.env.Transaction;
  * queue. A writer that finds no commit in progress becomes the leader: on its own thread it takes
  * its write and whatever else is queued (up to {@link Settings#maxBatch()}) and applies them in one
  * transaction (one fsync). Writers arriving meanwhile queue and park; when the leader's commit is
- * durable it wakes the writers of that batch and, if writes are still queued, the writer of the
- * oldest one, which leads the next batch. A lone writer therefore commits without any thread
- * hand-off; under load one fsync still covers every write that queued during the previous one. Each
- * caller returns only after the transaction holding its write is durable (Xodus {@code
- * log.durableWrite}: the log is fsync'd before the commit returns). A write refused for its own
- * reason (quota, size limits) does not affect the others of its batch. Reads run concurrently in
- * read-only snapshots and never wait for writers.
+ * durable it wakes the writers of that batch; while writes are still queued it commits up to 8 more
+ * batches itself, then wakes the writer of the oldest queued write, which leads next. A lone writer
+ * therefore commits without any thread hand-off; under load one fsync still covers every write that
+ * queued during the previous one, and the disk is not left idle between commits. Each caller
+ * returns only after the transaction holding its write is durable (Xodus {@code log.durableWrite}:
+ * the log is fsync'd before the commit returns). A write refused for its own reason (quota, size
+ * limits) does not affect the others of its batch. Reads run concurrently in read-only snapshots
+ * and never wait for writers.
  *
  * <p>A leader commits on the caller's thread, so an interrupt must not reach Xodus' file channel
  * mid-fsync: the leader clears its interrupt status while committing and restores it afterwards,
@@ -469,19 +470,33 @@ public final class KvStore implements AutoCloseable {
   }
 
   /**
-   * Commits batches from the queue until {@code own} has its outcome. Holds {@link #commitLock}.
-   * The caller's interrupt status is cleared while committing and restored afterwards.
+   * Most batches a leader commits for others after its own write is durable, while writes are still
+   * queued. Under load the writers of a finished batch queue their next writes within microseconds;
+   * a leader that carries on commits them at once, where handing off would leave the disk idle
+   * until the next leader's thread is scheduled (on a busy 2-core machine that hand-off shrank 16
+   * writers' batches from ~12 writes to ~2). It delays only this caller, by at most this many
+   * commits.
+   */
+  private static final int EXTRA_BATCHES = 8;
+
+  /**
+   * Commits batches from the queue until {@code own} has its outcome, then up to {@link
+   * #EXTRA_BATCHES} more while writes are queued. Holds {@link #commitLock}. The caller's interrupt
+   * status is cleared while committing and restored afterwards.
    */
   private void lead(Op own) {
     boolean interrupted = Thread.interrupted();
+    int extra = 0;
     try {
-      while (own.outcome == null) {
+      while (own.outcome == null || (extra++ < EXTRA_BATCHES && !queue.isEmpty())) {
         batch.clear();
         queue.drainTo(batch, settings.maxBatch());
         if (batch.isEmpty()) {
-          // Cannot happen: a pending write stays queued until a leader finishes it under the
-          // lock. Refuse it rather than spin.
-          own.finish(new IOException("key/value store lost a queued write"));
+          if (own.outcome == null) {
+            // Cannot happen: a pending write stays queued until a leader finishes it under the
+            // lock. Refuse it rather than spin.
+            own.finish(new IOException("key/value store lost a queued write"));
+          }
         } else if (terminated) {
           failAll(batch, new IOException("key/value store is closed"));
         } else {
