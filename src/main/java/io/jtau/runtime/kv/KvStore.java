@@ -140,6 +140,21 @@ public final class KvStore implements AutoCloseable {
 
   /** Opens (creating if needed) the environment in {@code dir}. */
   public KvStore(Path dir, Settings settings) throws IOException {
+    this(dir, settings, TREE_PAGE_SIZE);
+  }
+
+  /**
+   * B-tree page size (entries) of the environment. Every commit rewrites, copy on write, the pages
+   * from each touched leaf to its root, in the database's store, the catalog and Xodus' own tree;
+   * Xodus' default of 128 made a 3-byte put write ~2.2 KB to the log and spend most of its CPU
+   * copying page bytes. 32 halves the bytes per commit and cuts the CPU per put by about a third
+   * (measured on tmpfs, where the fsync costs nothing) at the price of one more tree level per ~4x
+   * keys for reads. Pages written with another size stay valid; Xodus splits them as they change.
+   */
+  static final int TREE_PAGE_SIZE = 32;
+
+  /** As {@link #KvStore(Path, Settings)} with the given B-tree page size; for tests. */
+  KvStore(Path dir, Settings settings, int treePageSize) throws IOException {
     this.dir = dir.toAbsolutePath();
     this.settings = settings;
     Files.createDirectories(dir);
@@ -147,7 +162,10 @@ public final class KvStore implements AutoCloseable {
       this.env =
           Environments.newInstance(
               dir.toFile(),
-              new EnvironmentConfig().setLogDurableWrite(true).setEnvCloseForcedly(true));
+              new EnvironmentConfig()
+                  .setLogDurableWrite(true)
+                  .setEnvCloseForcedly(true)
+                  .setTreeMaxPageSize(treePageSize));
       Store[] opened =
           env.computeInTransaction(
               txn ->
