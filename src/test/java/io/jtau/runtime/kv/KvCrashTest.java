@@ -11,10 +11,14 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** kill -9 of a child JVM in the middle of 1,000 durable puts: every acknowledged put survives. */
+/**
+ * kill -9 of a child JVM in the middle of 1,000 durable puts, from one writer (each put commits on
+ * its own thread) and from eight (leaders change, batches shared): every acknowledged put survives.
+ */
 class KvCrashTest {
 
   private static final long TIMEOUT_SECONDS = 120;
@@ -22,10 +26,11 @@ class KvCrashTest {
 
   @TempDir Path dir;
 
-  @Test
-  void every_acknowledged_put_survives_kill_9() throws Exception {
+  @ParameterizedTest(name = "{0} writer(s)")
+  @ValueSource(ints = {1, 8})
+  void every_acknowledged_put_survives_kill_9(int writers) throws Exception {
     Path data = dir.resolve("kv");
-    Process child = start(data.toString(), "" + PUTS);
+    Process child = start(data.toString(), "" + PUTS, "" + writers);
     BlockingQueue<String> lines = ChildJvm.lines(child);
     TreeSet<Integer> acked = new TreeSet<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);

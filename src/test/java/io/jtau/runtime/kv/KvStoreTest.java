@@ -234,6 +234,42 @@ class KvStoreTest {
   }
 
   @Test
+  void data_written_with_xodus_default_page_size_reads_and_changes_after_the_switch()
+      throws IOException {
+    // Stores written before the page size was lowered from Xodus' default (128) to 32.
+    kv.close();
+    kv = new KvStore(dir, KvStore.Settings.defaults(), 128);
+    KvDatabase old = kv.open(id("p", "pages"), Long.MAX_VALUE);
+    for (int i = 0; i < 2000; i++) {
+      old.put(b("key/" + i), b("old-" + i));
+    }
+    kv.close();
+    kv = new KvStore(dir, KvStore.Settings.defaults());
+    KvDatabase db = kv.open(id("p", "pages"), Long.MAX_VALUE);
+    for (int i = 0; i < 2000; i++) {
+      assertThat(db.get(b("key/" + i))).as("key %d", i).asString().isEqualTo("old-" + i);
+    }
+    for (int i = 0; i < 2000; i += 2) {
+      db.put(b("key/" + i), b("new-" + i));
+    }
+    for (int i = 1; i < 2000; i += 4) {
+      db.delete(b("key/" + i));
+    }
+    kv.close();
+    kv = new KvStore(dir, KvStore.Settings.defaults());
+    db = kv.open(id("p", "pages"), Long.MAX_VALUE);
+    for (int i = 0; i < 2000; i++) {
+      String want = i % 2 == 0 ? "new-" + i : i % 4 == 1 ? null : "old-" + i;
+      byte[] got = db.get(b("key/" + i));
+      assertThat(got == null ? null : new String(got, StandardCharsets.UTF_8))
+          .as("key %d", i)
+          .isEqualTo(want);
+    }
+    assertThat(db.list(b("key/"), 5000)).hasSize(1500);
+    assertThat(db.usage().keys()).isEqualTo(1500);
+  }
+
+  @Test
   void bad_inputs_are_refused_with_their_limits() throws IOException {
     KvDatabase db = kv.open(id("p", "limits"), Long.MAX_VALUE);
     assertThatThrownBy(() -> db.put(new byte[KvStore.MAX_KEY_BYTES + 1], b("v")))
