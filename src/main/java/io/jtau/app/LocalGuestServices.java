@@ -16,7 +16,6 @@ import io.jtau.store.ObjectStorage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The backends of {@code tau run function}: databases, globals, storages and content on the node's
@@ -43,16 +42,7 @@ public final class LocalGuestServices implements GuestServices, AutoCloseable {
 
   /** Opens (creating if needed) the stores under {@code dir}. */
   public LocalGuestServices(Path dir) throws IOException {
-    AtomicInteger n = new AtomicInteger();
-    this.kv =
-        new KvStore(
-            dir.resolve("kv"),
-            KvStore.Settings.defaults(),
-            r -> {
-              Thread t = new Thread(r, "local-kv-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.kv = new KvStore(dir.resolve("kv"), KvStore.Settings.defaults());
     this.store = new FileContentStore(dir.resolve("store"));
     this.objects = new ObjectStorage(dir.resolve("objects"), store);
     this.content = new GuestContent(store, GuestContent.Settings.defaults());

@@ -355,7 +355,7 @@ public class Node {
         new WasmRuntime(WasmRuntimeConfig.defaults().withCacheDir(dataDir.resolve("wasm-cache")));
     status = new StatusStore(clock);
     try {
-      kv = new KvStore(dataDir.resolve("kv"), KvStore.Settings.defaults(), named("kv-commit"));
+      kv = new KvStore(dataDir.resolve("kv"), KvStore.Settings.defaults());
       objects = new ObjectStorage(dataDir.resolve("objects"), store);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the data stores", e);

@@ -66,7 +66,7 @@ class DataPlaneTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    kv = new KvStore(dir.resolve("kv"), KvStore.Settings.defaults(), Thread::new);
+    kv = new KvStore(dir.resolve("kv"), KvStore.Settings.defaults());
     content = new FileContentStore(dir.resolve("store"));
     objects = new ObjectStorage(dir.resolve("objects"), content);
     pool = Executors.newFixedThreadPool(4);

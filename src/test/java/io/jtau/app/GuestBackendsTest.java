@@ -64,7 +64,7 @@ class GuestBackendsTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    kv = new KvStore(dir.resolve("kv"), KvStore.Settings.defaults(), Thread::new);
+    kv = new KvStore(dir.resolve("kv"), KvStore.Settings.defaults());
     store = new FileContentStore(dir.resolve("store"));
     objects = new ObjectStorage(dir.resolve("objects"), store);
     pool = Executors.newCachedThreadPool();

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -127,16 +126,6 @@ public final class KvStore implements AutoCloseable {
 
   /** Set once the environment is closed; a leader that sees it fails what is still queued. */
   private volatile boolean terminated;
-
-  /**
-   * Opens (creating if needed) the environment in {@code dir}.
-   *
-   * @param threads not used: writers commit on their own threads (leader/follower); kept so that
-   *     existing callers need not change
-   */
-  public KvStore(Path dir, Settings settings, ThreadFactory threads) throws IOException {
-    this(dir, settings);
-  }
 
   /** Opens (creating if needed) the environment in {@code dir}. */
   public KvStore(Path dir, Settings settings) throws IOException {

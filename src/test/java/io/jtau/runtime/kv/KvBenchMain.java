@@ -23,7 +23,7 @@ public final class KvBenchMain {
     int puts = Integer.parseInt(args[1]);
     int gets = Integer.parseInt(args[2]);
     byte[] value = "xxx".getBytes(StandardCharsets.UTF_8);
-    try (KvStore kv = new KvStore(dir, KvStore.Settings.defaults(), Thread::new)) {
+    try (KvStore kv = new KvStore(dir, KvStore.Settings.defaults())) {
       KvDatabase db = kv.open(new DatabaseId("bench", "", "QmDb", "bench"), Long.MAX_VALUE);
       long t0 = System.nanoTime();
       for (int i = 0; i < puts; i++) {

@@ -57,7 +57,7 @@ class KvCrashTest {
     }
     assertThat(acked).hasSizeGreaterThanOrEqualTo(PUTS / 3);
 
-    try (KvStore kv = new KvStore(data, KvStore.Settings.defaults(), KvStoreTest.THREADS)) {
+    try (KvStore kv = new KvStore(data, KvStore.Settings.defaults())) {
       KvDatabase db = kv.open(new DatabaseId("crash", "", "QmDb", "ledger"), Long.MAX_VALUE);
       List<Integer> lost = new ArrayList<>();
       for (int i : acked) {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,19 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class KvStoreTest {
 
-  static final ThreadFactory THREADS =
-      r -> {
-        Thread t = new Thread(r, "kv-commit-test");
-        t.setDaemon(true);
-        return t;
-      };
-
   @TempDir Path dir;
   KvStore kv;
 
   @BeforeEach
   void open() throws IOException {
-    kv = new KvStore(dir, KvStore.Settings.defaults(), THREADS);
+    kv = new KvStore(dir, KvStore.Settings.defaults());
   }
 
   @AfterEach
@@ -152,7 +144,7 @@ class KvStoreTest {
   void data_survives_a_reopen_and_drop_removes_it() throws IOException {
     kv.open(id("p", "keep"), 1000).put(b("k"), b("v"));
     kv.close();
-    kv = new KvStore(dir, KvStore.Settings.defaults(), THREADS);
+    kv = new KvStore(dir, KvStore.Settings.defaults());
     assertThat(kv.exists(id("p", "keep"))).isTrue();
     KvDatabase db = kv.open(id("p", "keep"), 1000);
     assertThat(db.get(b("k"))).asString().isEqualTo("v");
@@ -189,13 +181,13 @@ class KvStoreTest {
     kv.open(id("b", "one"), 1000).put(b("k"), b("v"));
     kv.drop(id("a", "two"));
     kv.close();
-    kv = new KvStore(dir, KvStore.Settings.defaults(), THREADS);
+    kv = new KvStore(dir, KvStore.Settings.defaults());
 
     assertThat(kv.owners()).containsExactly("a", "b");
     assertThat(kv.dropOwner("a")).as("a/two was dropped before").isEqualTo(1);
     assertThat(kv.owners()).containsExactly("b");
     kv.close();
-    kv = new KvStore(dir, KvStore.Settings.defaults(), THREADS);
+    kv = new KvStore(dir, KvStore.Settings.defaults());
     assertThat(kv.owners()).containsExactly("b");
     assertThat(kv.exists(id("a", "one"))).isFalse();
     assertThat(kv.open(id("b", "one"), 1000).get(b("k"))).asString().isEqualTo("v");
@@ -212,7 +204,7 @@ class KvStoreTest {
               env.openStore("owners", jetbrains.exodus.env.StoreConfig.WITHOUT_DUPLICATES, txn)
                   .delete(txn, ownerEntry(env, txn)));
     }
-    kv = new KvStore(dir, KvStore.Settings.defaults(), THREADS);
+    kv = new KvStore(dir, KvStore.Settings.defaults());
     assertThat(kv.owners()).isEmpty();
     assertThat(kv.dropOwner("old")).as("not found until opened").isZero();
 
