@@ -57,10 +57,19 @@ public final class KvPairedBenchMain {
       // Xodus finds its file reader/writer through the context class loader
       Thread.currentThread().setContextClassLoader(cl);
       Object settings = settingsClass.getMethod("defaults").invoke(null);
-      Object kv =
-          kvClass
-              .getConstructor(Path.class, settingsClass, ThreadFactory.class)
-              .newInstance(dir.resolve("build" + s), settings, threads);
+      // (dir, settings) today; builds before the leader/follower commit took a ThreadFactory too.
+      Object kv;
+      try {
+        kv =
+            kvClass
+                .getConstructor(Path.class, settingsClass)
+                .newInstance(dir.resolve("build" + s), settings);
+      } catch (NoSuchMethodException e) {
+        kv =
+            kvClass
+                .getConstructor(Path.class, settingsClass, ThreadFactory.class)
+                .newInstance(dir.resolve("build" + s), settings, threads);
+      }
       stores[s] = (AutoCloseable) kv;
       Object id =
           idClass
