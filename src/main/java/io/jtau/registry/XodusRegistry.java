@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import jetbrains.exodus.ArrayByteIterable;
 import jetbrains.exodus.ByteIterable;
@@ -50,6 +51,13 @@ public final class XodusRegistry implements Registry, AutoCloseable {
   private final Environment env;
   private final SnapshotCodec codec;
   private final int retainSnapshots;
+
+  /** Keys whose whole history was pruned once by this process (later publishes read the top). */
+  private final Set<ProjectKey> fullyPruned = ConcurrentHashMap.newKeySet();
+
+  /** Revisions read past the retained ones on an ordinary publish. */
+  private static final int PRUNE_WINDOW = 8;
+
   private final Map<ProjectKey, Snapshot> currentCache = new ConcurrentHashMap<>();
 
   public XodusRegistry(Path dir, int retainSnapshots) {
@@ -253,10 +261,26 @@ public final class XodusRegistry implements Registry, AutoCloseable {
   /** Removes snapshots of the key beyond the retained count, oldest first, never the current. */
   private void prune(
       Transaction txn, Store snapshots, Store history, ProjectKey key, String currentRevision) {
+    // A publish moves at most one revision past the retained ones, and earlier publishes pruned
+    // everything older: reading the newest entries until a few revisions past the limit is
+    // enough. The first publish of a key in this process reads its whole history once, so a
+    // lowered retainSnapshots (or a crash between writes) is settled too.
+    boolean full = fullyPruned.add(key);
+    int wanted = full ? Integer.MAX_VALUE : retainSnapshots + PRUNE_WINDOW;
     List<String> newestFirst = new ArrayList<>();
-    for (HistoryEntry e : readHistory(txn, history, key, Integer.MAX_VALUE)) {
-      if (!newestFirst.contains(e.revision())) {
-        newestFirst.add(e.revision());
+    byte[] prefix = prefix(key);
+    try (Cursor c = history.openCursor(txn)) {
+      boolean at = seekNewest(c, prefix);
+      while (at && newestFirst.size() < wanted) {
+        byte[] k = copy(c.getKey());
+        if (!startsWith(k, prefix)) {
+          break;
+        }
+        String revision = codec.decodeHistory(copy(c.getValue())).revision();
+        if (!newestFirst.contains(revision)) {
+          newestFirst.add(revision);
+        }
+        at = c.getPrev();
       }
     }
     for (int i = retainSnapshots; i < newestFirst.size(); i++) {
@@ -265,6 +289,19 @@ public final class XodusRegistry implements Registry, AutoCloseable {
         snapshots.delete(txn, snapshotKey(key, revision));
       }
     }
+  }
+
+  /**
+   * Puts the cursor on the newest history entry of the key whose prefix is given (entries are
+   * ordered by their big-endian sequence); false when the store has no entry at or before it.
+   */
+  private static boolean seekNewest(Cursor c, byte[] prefix) {
+    byte[] end = java.util.Arrays.copyOf(prefix, prefix.length + 8);
+    java.util.Arrays.fill(end, prefix.length, end.length, (byte) 0xFF);
+    if (c.getSearchKeyRange(new ArrayByteIterable(end)) != null) {
+      return c.getPrev();
+    }
+    return c.getLast();
   }
 
   private long nextSequence(Transaction txn, ProjectKey key) {
@@ -335,22 +372,22 @@ public final class XodusRegistry implements Registry, AutoCloseable {
         txn -> readHistory(txn, open(txn, HISTORY), key, limit));
   }
 
+  /** The newest {@code limit} history entries of a key, newest first, read from the newest end. */
   private List<HistoryEntry> readHistory(
       Transaction txn, Store history, ProjectKey key, int limit) {
-    List<HistoryEntry> all = new ArrayList<>();
+    List<HistoryEntry> out = new ArrayList<>();
     byte[] prefix = prefix(key);
     try (Cursor c = history.openCursor(txn)) {
-      if (c.getSearchKeyRange(new ArrayByteIterable(prefix)) != null) {
-        do {
-          if (!startsWith(copy(c.getKey()), prefix)) {
-            break;
-          }
-          all.add(codec.decodeHistory(copy(c.getValue())));
-        } while (c.getNext());
+      boolean at = seekNewest(c, prefix);
+      while (at && out.size() < limit) {
+        if (!startsWith(copy(c.getKey()), prefix)) {
+          break;
+        }
+        out.add(codec.decodeHistory(copy(c.getValue())));
+        at = c.getPrev();
       }
     }
-    java.util.Collections.reverse(all);
-    return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
+    return out;
   }
 
   @Override

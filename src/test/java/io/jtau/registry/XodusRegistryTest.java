@@ -245,4 +245,49 @@ class XodusRegistryTest {
       assertThat(r.links(gone)).containsEntry(key, List.of("x"));
     }
   }
+
+  @Test
+  void historyIsReadFromTheNewestEndOfEachKeyOnly() {
+    // Keys that sort first, in the middle and last in the store, with entries interleaved.
+    ProjectKey first = new ProjectKey("a", "main");
+    ProjectKey middle = new ProjectKey("hello", "main");
+    ProjectKey near = new ProjectKey("hello", "main2");
+    ProjectKey last = new ProjectKey("zz", "main");
+    try (XodusRegistry r = new XodusRegistry(dir, 3)) {
+      for (int i = 1; i <= 30; i++) {
+        for (ProjectKey k : List.of(first, middle, near, last)) {
+          r.publish(snapshot(k, k.project() + k.branch() + i, "", "v" + i));
+        }
+      }
+      for (ProjectKey k : List.of(first, middle, near, last)) {
+        String p = k.project() + k.branch();
+        assertThat(r.history(k, 3))
+            .extracting(h -> h.revision())
+            .containsExactly(p + 30, p + 29, p + 28);
+        assertThat(r.history(k, 1000)).hasSize(30);
+        assertThat(r.storedRevisions(k)).containsExactlyInAnyOrder(p + 30, p + 29, p + 28);
+      }
+    }
+  }
+
+  @Test
+  void aLoweredRetentionIsSettledByTheFirstPublishAfterReopen() {
+    try (XodusRegistry r = new XodusRegistry(dir, 20)) {
+      for (int i = 1; i <= 40; i++) {
+        r.publish(snapshot(key, "c" + i, "", "v" + i));
+      }
+      assertThat(r.storedRevisions(key)).hasSize(20);
+    }
+    try (XodusRegistry r = new XodusRegistry(dir, 2)) {
+      r.publish(snapshot(key, "c41", "", "v41"));
+      assertThat(r.storedRevisions(key)).containsExactlyInAnyOrder("c41", "c40");
+      for (int i = 42; i <= 60; i++) {
+        r.publish(snapshot(key, "c" + i, "", "v" + i));
+        assertThat(r.storedRevisions(key)).hasSize(2);
+      }
+      // A rollback to a kept revision keeps two distinct revisions stored.
+      assertThat(r.rollback(key, "c59", "c60")).contains(Registry.Publication.PUBLISHED);
+      assertThat(r.storedRevisions(key)).containsExactlyInAnyOrder("c59", "c60");
+    }
+  }
 }
