@@ -163,13 +163,12 @@ public class DomainsResource {
    * for an unknown type, 409 when ACME is off or the type cannot be answered here.
    */
   static AcmeCertificates acmeFor(Node node, String challenge) {
-    if (challenge != null && !AcmeCertificates.challengeTypes().contains(challenge)) {
-      throw badRequest(
-          "challenge: unknown ACME challenge type "
-              + challenge
-              + " (expected one of "
-              + AcmeCertificates.challengeTypes()
-              + ")");
+    if (challenge != null) {
+      try {
+        AcmeCertificates.checkChallenge(challenge);
+      } catch (IllegalArgumentException e) {
+        throw badRequest("challenge: " + e.getMessage());
+      }
     }
     if ("dns-01".equals(challenge) && node.dnsPort() < 0) {
       throw conflict(

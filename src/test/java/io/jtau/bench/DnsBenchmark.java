@@ -56,7 +56,8 @@ class DnsBenchmark {
                 "letsencrypt.org",
                 60,
                 60,
-                1));
+                1,
+                60));
     Path dir = Files.createTempDirectory("jtau-dnsbench");
     StringBuilder queries = new StringBuilder();
     for (String h : hosts) {

@@ -46,32 +46,7 @@ public final class CloudZones {
       long ttl,
       long negativeTtl,
       long serial,
-      long txtTtl) {
-
-    /** A view whose TXT records take the zone's {@code ttl}. */
-    public View(
-        String fqdn,
-        List<InetAddress> nodeAddresses,
-        List<String> services,
-        Collection<String> servedHosts,
-        Map<String, List<String>> txt,
-        String caaIssuer,
-        long ttl,
-        long negativeTtl,
-        long serial) {
-      this(
-          fqdn,
-          nodeAddresses,
-          services,
-          servedHosts,
-          txt,
-          caaIssuer,
-          ttl,
-          negativeTtl,
-          serial,
-          ttl);
-    }
-  }
+      long txtTtl) {}
 
   private CloudZones() {}
 

@@ -91,34 +91,6 @@ public final class AcmeCertificates {
       List<String> challenges,
       Optional<Binding> binding) {
 
-    /** Settings without an external account binding. */
-    public Settings(
-        URI directory,
-        Optional<String> email,
-        boolean agreeTerms,
-        SSLContext trust,
-        Duration renewBefore,
-        Duration backoffMin,
-        Duration backoffMax,
-        int ordersPerHour,
-        Duration networkTimeout,
-        Duration challengeTimeout,
-        List<String> challenges) {
-      this(
-          directory,
-          email,
-          agreeTerms,
-          trust,
-          renewBefore,
-          backoffMin,
-          backoffMax,
-          ordersPerHour,
-          networkTimeout,
-          challengeTimeout,
-          challenges,
-          Optional.empty());
-    }
-
     /** Checks the challenge preference. */
     public Settings {
       challenges = List.copyOf(challenges);
@@ -466,12 +438,8 @@ public final class AcmeCertificates {
    * is not eligible), so a name that comes back within its validity needs no new order.
    */
   private synchronized void forgetUnwanted() {
-    Set<String> want = new java.util.TreeSet<>();
-    for (String s : wanted.get()) {
-      want.add(s.toLowerCase(Locale.ROOT));
-    }
     boolean changed = requested.keySet().removeIf(n -> !eligible.test(n));
-    want.addAll(requested.keySet());
+    Set<String> want = currentWanted();
     changed |= attempts.keySet().removeIf(n -> !want.contains(n));
     changed |= challengeUsed.keySet().removeIf(n -> !want.contains(n) && !issued.containsKey(n));
     Instant now = clock.instant();
@@ -863,7 +831,7 @@ public final class AcmeCertificates {
   }
 
   /** Checks a challenge type name (one this node can answer). */
-  static String checkChallenge(String type) {
+  public static String checkChallenge(String type) {
     if (!AcmeClient.TYPES.contains(type)) {
       throw new IllegalArgumentException(
           "unknown ACME challenge type " + type + " (expected one of " + AcmeClient.TYPES + ")");

@@ -54,7 +54,8 @@ class DnsServerTest {
                 "letsencrypt.org",
                 60,
                 30,
-                7)));
+                7,
+                60)));
     pool = Executors.newCachedThreadPool();
     server = new DnsServer(authority, new DnsServer.Settings(500, 8, 1000), pool, System::nanoTime);
     int port = server.start(InetAddress.getLoopbackAddress(), 0);
@@ -253,7 +254,8 @@ class DnsServerTest {
                 "letsencrypt.org",
                 60,
                 30,
-                7)));
+                7,
+                60)));
     for (SimpleResolver r : List.of(udp, tcp)) {
       assertThat(ask(r, "gateway.tau." + FQDN, Type.A).getSection(Section.ANSWER))
           .extracting(Record::rdataToString)

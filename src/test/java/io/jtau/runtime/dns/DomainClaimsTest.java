@@ -88,7 +88,8 @@ class DomainClaimsTest {
                 "",
                 60,
                 30,
-                1)));
+                1,
+                60)));
   }
 
   @AfterEach

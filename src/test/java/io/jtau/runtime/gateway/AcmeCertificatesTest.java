@@ -92,7 +92,8 @@ class AcmeCertificatesTest {
         20,
         Duration.ofSeconds(1),
         Duration.ofSeconds(5),
-        challenges);
+        challenges,
+        Optional.empty());
   }
 
   AcmeCertificates acme(
@@ -123,7 +124,8 @@ class AcmeCertificatesTest {
         1,
         Duration.ofSeconds(1),
         Duration.ofSeconds(5),
-        List.of("http-01"));
+        List.of("http-01"),
+        Optional.empty());
   }
 
   /** Stores a self-signed certificate for {@code name} as an issued one (key sealed for it). */
